@@ -1,0 +1,23 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace MiniPaas.Core.Configuration;
+
+/// <summary>Registers every Core capability; each area adds itself through its own <c>AddXyz</c> method called from here.</summary>
+public static class CoreHostingExtensions
+{
+    public static IHostApplicationBuilder AddMiniPaasCore(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<MiniPaasOptions>().Bind(builder.Configuration.GetSection(MiniPaasOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddOptions<DatabaseOptions>().Bind(builder.Configuration.GetSection(DatabaseOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddOptions<DockerOptions>().Bind(builder.Configuration.GetSection(DockerOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddOptions<RuntimeOptions>().Bind(builder.Configuration.GetSection(RuntimeOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddOptions<IngressOptions>().Bind(builder.Configuration.GetSection(IngressOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddOptions<BuilderOptions>().Bind(builder.Configuration.GetSection(BuilderOptions.SectionName)).ValidateOnStart();
+
+        // Each area registers itself below (one line per area).
+        return builder;
+    }
+}
