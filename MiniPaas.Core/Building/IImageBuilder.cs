@@ -1,0 +1,24 @@
+namespace MiniPaas.Core.Building;
+
+/// <summary>One line of build output, in order.</summary>
+public sealed record BuildOutputLine(string Text, bool IsError);
+
+/// <summary>Result of an image build. A failed build carries a reason a person understands (Docker's error line).</summary>
+public sealed record ImageBuildResult(bool Succeeded, string ImageTag, string? FailureReason);
+
+/// <summary>Builds an image from a folder (the build context), honouring <c>.dockerignore</c>.</summary>
+public interface IImageBuilder
+{
+    /// <param name="contextDirectory">Folder sent as the build context.</param>
+    /// <param name="dockerfilePath">Dockerfile path relative to the context.</param>
+    /// <param name="imageTag">Tag such as <c>minipaas/app:42</c>.</param>
+    /// <param name="labels">Labels put on the image.</param>
+    /// <param name="output">Receives each output line synchronously, in order.</param>
+    Task<ImageBuildResult> BuildAsync(
+        string contextDirectory,
+        string dockerfilePath,
+        string imageTag,
+        IReadOnlyDictionary<string, string> labels,
+        IProgress<BuildOutputLine> output,
+        CancellationToken ct = default);
+}
