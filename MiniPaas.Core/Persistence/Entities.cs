@@ -78,6 +78,8 @@ public sealed class DeploymentRecord
     public int RestartCount { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
+    /// <summary>When the container first passed its health check; only such deployments can be rolled back to.</summary>
+    public DateTimeOffset? HealthyAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
 }
 
