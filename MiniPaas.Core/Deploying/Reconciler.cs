@@ -144,10 +144,13 @@ public sealed partial class Reconciler(
         var inProgress = await db.Deployments.AsNoTracking()
             .Where(d => d.Status == DeploymentStatus.Queued || d.Status == DeploymentStatus.Cloning
                         || d.Status == DeploymentStatus.Building || d.Status == DeploymentStatus.Starting)
-            .Select(d => new { d.Id, d.ContainerId })
+            .Select(d => new { d.Id, d.ContainerId, d.CreatedAt })
             .ToListAsync(ct).ConfigureAwait(false);
         var busy = queue.Running.Select(r => r.DeploymentId).Concat(queue.Pending.Select(p => p.DeploymentId)).ToHashSet();
-        foreach (var deployment in inProgress.Where(d => isStartup || !busy.Contains(d.Id)))
+
+        // A deployment row is written just before it is queued; the grace period keeps a pass from failing one in that gap.
+        var settled = timeProvider.GetUtcNow() - TimeSpan.FromMinutes(1);
+        foreach (var deployment in inProgress.Where(d => isStartup || (!busy.Contains(d.Id) && d.CreatedAt < settled)))
         {
             if (deployment.ContainerId is not null)
             {
