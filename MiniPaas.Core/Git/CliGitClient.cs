@@ -255,12 +255,20 @@ public sealed partial class CliGitClient(ILogger<CliGitClient> logger, string? s
             using var reader = new StreamReader(stream, Encoding.UTF8);
             var buffer = new char[4096];
             var line = new StringBuilder();
+            var afterCr = false;
             int read;
             while ((read = await reader.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
             {
                 for (var i = 0; i < read; i++)
                 {
                     var c = buffer[i];
+                    if (c == '\n' && afterCr)
+                    {
+                        afterCr = false;
+                        continue;
+                    }
+
+                    afterCr = c == '\r';
                     if (c is '\r' or '\n')
                     {
                         Emit(line, lines, report);
@@ -272,22 +280,21 @@ public sealed partial class CliGitClient(ILogger<CliGitClient> logger, string? s
                 }
             }
 
-            Emit(line, lines, report);
+            if (line.Length > 0)
+            {
+                Emit(line, lines, report);
+            }
         }
 
         private void Emit(StringBuilder line, List<string> lines, bool report)
         {
-            if (line.Length == 0)
-            {
-                return;
-            }
-
             var text = redactor.Redact(line.ToString());
             line.Clear();
             lock (_reportLock)
             {
+                // Blank lines matter in captured output (commit messages), not in progress.
                 lines.Add(text);
-                if (report)
+                if (report && text.Length > 0)
                 {
                     progress?.Report(text);
                 }

@@ -78,15 +78,15 @@ public sealed partial record GitSource
             return $"The repository address is longer than {MaxLength} characters.";
         }
 
-        if (value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
-        {
-            return "The repository address must not contain spaces or control characters.";
-        }
-
         // Anything git could read as an option (--upload-pack=…, -u …) must never reach its command line.
         if (value[0] == '-')
         {
             return "The repository address must not start with '-'.";
+        }
+
+        if (value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            return "The repository address must not contain spaces or control characters.";
         }
 
         // <transport>::<address> runs a git-remote-<transport> helper; ext:: runs arbitrary commands.
@@ -107,12 +107,20 @@ public sealed partial record GitSource
             return CheckUrl(value, scheme.Groups[1].Value.ToLowerInvariant(), out kind);
         }
 
+        // ssh would read a host starting with '-' as an option (-oProxyCommand=…).
+        var at = value.IndexOf('@', StringComparison.Ordinal);
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        if (at >= 0 && (colon < 0 || at < colon) && at + 1 < value.Length && value[at + 1] == '-')
+        {
+            return "The host of the repository address must not start with '-'.";
+        }
+
         var scp = ScpLikePattern().Match(value);
         if (scp.Success)
         {
             kind = GitSourceKind.ScpLike;
-            var at = value.LastIndexOf('@');
-            if (at > 0 && value.AsSpan(0, at).Contains(':'))
+            var lastAt = value.LastIndexOf('@');
+            if (lastAt > 0 && value.AsSpan(0, lastAt).Contains(':'))
             {
                 return "Do not put credentials in the repository address; enter them in the project's Git credentials setting instead.";
             }
@@ -140,6 +148,16 @@ public sealed partial record GitSource
             case "file": kind = GitSourceKind.File; break;
             default:
                 return $"Unsupported scheme '{scheme}://'. Use https://, ssh://, git://, git@host:owner/repo, file:// or a local folder path.";
+        }
+
+        // Checked on the raw text because Uri may refuse or rewrite such a host before we could look at it.
+        var authority = value[(value.IndexOf("://", StringComparison.Ordinal) + 3)..];
+        var slash = authority.IndexOf('/', StringComparison.Ordinal);
+        authority = slash >= 0 ? authority[..slash] : authority;
+        var hostStart = authority.LastIndexOf('@') + 1;
+        if (authority.Length > 0 && (authority[0] == '-' || (hostStart < authority.Length && authority[hostStart] == '-')))
+        {
+            return "The host and user of the repository URL must not start with '-'.";
         }
 
         if (!Uri.TryCreate(value, UriKind.Absolute, out var uri))
