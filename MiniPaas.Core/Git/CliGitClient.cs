@@ -53,12 +53,19 @@ public sealed partial class CliGitClient(ILogger<CliGitClient> logger, string? s
             ct).ConfigureAwait(false);
         if (clone.ExitCode != 0)
         {
-            throw Describe(clone, source, validBranch, "clone");
+            throw Fail(Describe(clone, source, validBranch, "clone"));
         }
 
         if (sha is not null)
         {
-            await CheckoutCommitAsync(session, target, source, validBranch, sha, ct).ConfigureAwait(false);
+            try
+            {
+                await CheckoutCommitAsync(session, target, source, validBranch, sha, ct).ConfigureAwait(false);
+            }
+            catch (GitException ex)
+            {
+                throw Fail(ex);
+            }
         }
 
         var head = await session.RunAsync(["rev-parse", "HEAD"], target, ct, report: false).ConfigureAwait(false);
@@ -92,7 +99,7 @@ public sealed partial class CliGitClient(ILogger<CliGitClient> logger, string? s
             report: false).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
-            throw Describe(result, source, validBranch, "list branches of");
+            throw Fail(Describe(result, source, validBranch, "list branches of"));
         }
 
         foreach (var line in result.Stdout)
@@ -144,6 +151,13 @@ public sealed partial class CliGitClient(ILogger<CliGitClient> logger, string? s
     private static string ValidBranch(string branch) =>
         GitRefValidator.TryValidateBranch(branch, out var valid, out var error) ? valid : throw new GitException(GitFailure.InvalidInput, error);
 
+    private GitException Fail(GitException exception)
+    {
+        // The message holds the address (never credentials: those are refused inside URLs) and git's redacted reason.
+        LogGitFailed(logger, exception.Failure, exception.Message);
+        return exception;
+    }
+
     private static GitException Describe(GitRun run, GitSource source, string branch, string verb)
     {
         var stderr = string.Join('\n', run.Stderr);
@@ -173,6 +187,9 @@ public sealed partial class CliGitClient(ILogger<CliGitClient> logger, string? s
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cloning {Source} branch {Branch} at {Commit}")]
     private static partial void LogCloning(ILogger logger, string source, string branch, string commit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "git failed ({Failure}): {Reason}")]
+    private static partial void LogGitFailed(ILogger logger, GitFailure failure, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cloned {Source} at {CommitSha}")]
     private static partial void LogCloned(ILogger logger, string source, string commitSha);

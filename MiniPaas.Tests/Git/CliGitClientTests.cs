@@ -131,6 +131,24 @@ public sealed class CliGitClientTests : IClassFixture<LocalGitRepository>
     }
 
     [Fact]
+    public async Task CloneAsync_CancelledWhileServerHangs_ReturnsPromptly()
+    {
+        using var listener = StartListener(out var port);
+        var hung = listener.GetContextAsync();
+        using var cts = new CancellationTokenSource();
+        var progress = new RecordingProgress();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var clone = _client.CloneAsync($"http://127.0.0.1:{port}/repo.git", "main", null, _repo.NewCloneTarget(), null, progress, cts.Token);
+        await hung.WaitAsync(TimeSpan.FromSeconds(30));
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => clone);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(20), $"took {started.Elapsed}");
+        Assert.Contains(progress.Lines, l => l.StartsWith("Cloning into", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task GetRemoteHeadAsync_Branches_ReturnsShaOrNull()
     {
         Assert.Equal(_repo.SecondSha, await _client.GetRemoteHeadAsync(_repo.RepoPath, "main", null));
