@@ -18,7 +18,7 @@ public static class CoreHostingExtensions
         builder.Services.AddOptions<BuilderOptions>().Bind(builder.Configuration.GetSection(BuilderOptions.SectionName)).ValidateOnStart();
 
         // Each area registers itself below (one line per area).
-        MiniPaas.Core.Git.GitHostingExtensions.AddMiniPaasGit(builder);
+        builder.AddMiniPaasGit();
         return builder;
     }
 }

@@ -2,10 +2,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using MiniPaas.Core.Git;
 
-namespace MiniPaas.Core.Git;
+// In the Configuration namespace so CoreHostingExtensions calls builder.AddMiniPaasGit() without another using.
+namespace MiniPaas.Core.Configuration;
 
-/// <summary>Registers the git client and the work folders.</summary>
+/// <summary>Registers the git client (<see cref="CliGitClient"/> as <see cref="IGitClient"/>) and the work folders.</summary>
 public static class GitHostingExtensions
 {
     public static IHostApplicationBuilder AddMiniPaasGit(this IHostApplicationBuilder builder)

@@ -215,7 +215,7 @@ public sealed partial record GitSource
 
     private static string? CheckLocalPath(string value, out string? normalised)
     {
-        normalised = Path.GetFullPath(value);
+        normalised = Path.TrimEndingDirectorySeparator(Path.GetFullPath(value));
         if (!Directory.Exists(normalised))
         {
             return $"The folder '{normalised}' does not exist.";

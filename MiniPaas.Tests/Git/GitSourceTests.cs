@@ -69,7 +69,7 @@ public sealed class GitSourceTests : IClassFixture<LocalGitRepository>
     {
         Assert.True(GitSource.TryParse(_repo.RepoPath + "/", out var source, out var error), error);
         Assert.Equal(GitSourceKind.LocalPath, source.Kind);
-        Assert.Equal(_repo.RepoPath, source.Value.TrimEnd('/'));
+        Assert.Equal(_repo.RepoPath, source.Value);
         Assert.StartsWith("file:///", source.CloneUrl, StringComparison.Ordinal);
     }
 
