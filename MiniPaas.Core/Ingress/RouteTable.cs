@@ -20,7 +20,8 @@ public sealed class RouteSnapshot
         ChangeToken = new CancellationChangeToken(_superseded.Token);
     }
 
-    internal static RouteSnapshot Empty { get; } = new(0, ImmutableDictionary.Create<string, AppRoute>(StringComparer.OrdinalIgnoreCase));
+    // A new instance per table: each snapshot owns the token that tells its readers it was superseded.
+    internal static RouteSnapshot CreateEmpty() => new(0, ImmutableDictionary.Create<string, AppRoute>(StringComparer.OrdinalIgnoreCase));
 
     /// <summary>Increases by one on every change.</summary>
     public long Version { get; }
@@ -45,7 +46,7 @@ public sealed class RouteSnapshot
 public sealed class RouteTable : IRouteTable
 {
     private readonly Lock _writeGate = new();
-    private RouteSnapshot _current = RouteSnapshot.Empty;
+    private RouteSnapshot _current = RouteSnapshot.CreateEmpty();
 
     /// <summary>Raised after each change with the new snapshot; handlers must be quick and must not throw.</summary>
     public event Action<RouteSnapshot>? Changed;

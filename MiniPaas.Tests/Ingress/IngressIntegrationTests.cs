@@ -74,7 +74,7 @@ public sealed class IngressIntegrationTests : IAsyncLifetime
     {
         Table.SetUpstream("demo", 7, 42, $"127.0.0.1:{_upstreamPortA}");
 
-        using var response = await SendAsync("demo.localhost", "/hello?x=1");
+        using var response = await SendAsync($"demo.localhost:{Endpoint.Port}", "/hello?x=1");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
