@@ -68,8 +68,12 @@ public sealed class IngressListenPlanTests
 
         var ex = Assert.Throws<PortInUseException>(plan.EnsurePortsFree);
 
-        Assert.Equal($"Port {port} is already in use: stop the other program or start with --urls http://localhost:{port + 1}", ex.Message);
+        Assert.Matches($@"^Port {port} is already in use: stop the other program or start with --urls http://localhost:\d+$", ex.Message);
         Assert.Equal(port, ex.Port);
+        var suggested = int.Parse(ex.Message[(ex.Message.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.NotEqual(port, suggested);
+        Assert.NotEqual(plan.Ingress.Port, suggested);
+        Assert.Equal(SocketError.Success, PortProbe.TryBind(IPAddress.Loopback, suggested));
     }
 
     [Fact]

@@ -104,11 +104,26 @@ public sealed class IngressListenPlan
         {
             var hint = IsIngressPortAutomatic ? " (port 80 was not available either)" : string.Empty;
             return string.Create(CultureInfo.InvariantCulture,
-                $"{problem}{hint}: the app ingress needs it. Stop the other program or set MiniPaas__Ingress__Port to a free port (e.g. MiniPaas__Ingress__Port={address.Port + 1}).");
+                $"{problem}{hint}: the app ingress needs it. Stop the other program or set MiniPaas__Ingress__Port to a free port (e.g. MiniPaas__Ingress__Port={SuggestPort(address)}).");
         }
 
         return string.Create(CultureInfo.InvariantCulture,
-            $"{problem}: stop the other program or start with --urls {address.Scheme}://{address.Host}:{address.Port + 1}");
+            $"{problem}: stop the other program or start with --urls {address.Scheme}://{address.Host}:{SuggestPort(address)}");
+    }
+
+    // Suggest a port that would actually work: free now and not one MiniPaas itself is about to use.
+    private int SuggestPort(ListenAddress address)
+    {
+        for (var port = address.Port + 1; port < Math.Min(address.Port + 100, 65536); port++)
+        {
+            if (Ingress.Port != port && Dashboard.All(a => a.Port != port)
+                && PortProbe.TryBind(address.ProbeAddress, port) == SocketError.Success)
+            {
+                return port;
+            }
+        }
+
+        return address.Port + 1;
     }
 
     private static ListenAddress Parse(string url, bool isIngress)
