@@ -80,6 +80,20 @@ public sealed class IngressIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_BodyLargerThanKestrelDefaultLimit_StreamedToUpstream()
+    {
+        Table.SetUpstream("demo", 7, 42, $"127.0.0.1:{_upstreamPortA}");
+        var size = 32L * 1024 * 1024;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/upload") { Content = new ByteArrayContent(new byte[size]) };
+        request.Headers.Host = "demo.localhost";
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal($"A received {size}", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Get_UpstreamOwn404_PassesThroughUntouched()
     {
         Table.SetUpstream("demo", 7, 42, $"127.0.0.1:{_upstreamPortA}");

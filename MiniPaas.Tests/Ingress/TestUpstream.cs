@@ -14,8 +14,21 @@ internal static class TestUpstream
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
         var app = builder.Build();
         app.MapGet("/missing", () => Results.Text($"{name} says not found", statusCode: 404));
+        app.MapPost("/upload", async (HttpContext c) =>
+        {
+            var total = 0L;
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await c.Request.Body.ReadAsync(buffer)) > 0)
+            {
+                total += read;
+            }
+
+            return $"{name} received {total}";
+        });
         app.MapFallback((HttpContext c) =>
             $"{name} {c.Request.Path}{c.Request.QueryString} forwarded-host={c.Request.Headers["X-Forwarded-Host"]}");
         await app.StartAsync();

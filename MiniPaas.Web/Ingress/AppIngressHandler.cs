@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 using MiniPaas.Core.Ingress;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Transforms.Builder;
@@ -122,6 +123,12 @@ public sealed partial class AppIngressHandler : IDisposable
 
     private async Task ProxyAsync(HttpContext context, string subdomain, string upstream)
     {
+        // The app decides how large a body it accepts (uploads); the dashboard's 30 MB default is not its business.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = null;
+        }
+
         var error = await _forwarder.SendAsync(
             context, $"http://{upstream}/", _invoker, RouteTableProxyConfigProvider.RequestConfig, _transformer);
         if (error == ForwarderError.None)
