@@ -37,7 +37,8 @@ public static class BuildContextArchive
 
         var ignore = DockerIgnore.Load(root);
         var keep = Normalize(dockerfilePath ?? "Dockerfile");
-        var replaced = (extraFiles ?? []).Select(f => Normalize(f.Path)).ToHashSet(StringComparer.Ordinal);
+        extraFiles = HideGeneratedDockerfile(root, keep, extraFiles ?? []);
+        var replaced = extraFiles.Select(f => Normalize(f.Path)).ToHashSet(StringComparer.Ordinal);
         var written = new List<string>();
         var writer = new TarWriter(destination, TarEntryFormat.Pax, leaveOpen: true);
         await using (writer.ConfigureAwait(false))
@@ -54,7 +55,7 @@ public static class BuildContextArchive
                 written.Add(relative);
             }
 
-            foreach (var extra in extraFiles ?? [])
+            foreach (var extra in extraFiles)
             {
                 var relative = Normalize(extra.Path);
                 var bytes = Encoding.UTF8.GetBytes(extra.Content);
@@ -69,6 +70,21 @@ public static class BuildContextArchive
         }
 
         return written;
+    }
+
+    // The engine drops the Dockerfile from the context after reading it when .dockerignore lists it; listing an injected
+    // Dockerfile keeps it out of "COPY . ." (a static site would otherwise serve it).
+    private static IReadOnlyList<BuildContextFile> HideGeneratedDockerfile(string root, string dockerfile, IReadOnlyList<BuildContextFile> extraFiles)
+    {
+        if (!extraFiles.Any(f => Normalize(f.Path) == dockerfile) || extraFiles.Any(f => Normalize(f.Path) == ".dockerignore"))
+        {
+            return extraFiles;
+        }
+
+        var existingPath = Path.Combine(root, ".dockerignore");
+        var existing = File.Exists(existingPath) ? File.ReadAllText(existingPath) : string.Empty;
+        var merged = existing + (existing.Length == 0 || existing.EndsWith('\n') ? string.Empty : "\n") + "# Added by MiniPaas: the generated Dockerfile is not part of the app.\n" + dockerfile + "\n";
+        return [.. extraFiles, new BuildContextFile(".dockerignore", merged)];
     }
 
     private static IEnumerable<(string FullPath, string Relative)> Walk(string root, DockerIgnore ignore, string keep)

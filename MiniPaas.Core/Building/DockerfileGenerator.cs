@@ -189,6 +189,8 @@ public sealed partial class DockerfileGenerator(BaseImageCatalog images)
             file.Line("ENV RACK_ENV=production BUNDLE_PATH=/usr/local/bundle");
         }
 
+        // Slim Ruby images have no compiler; native gems (pg, psych, nio4r…) need one and their headers.
+        file.Line($"RUN {AptInstall("build-essential git pkg-config libyaml-dev libpq-dev")}");
         // Without development/test gems; frozen to the lockfile when there is one (same settings at run time for bundle exec).
         file.Line("ENV BUNDLE_WITHOUT=development:test" + (stack.ManifestFiles.Contains("Gemfile.lock") ? " BUNDLE_FROZEN=true" : string.Empty));
 
@@ -208,6 +210,8 @@ public sealed partial class DockerfileGenerator(BaseImageCatalog images)
         file.Line("WORKDIR /app");
         if (stack.InstallCommand is not null)
         {
+            // The official php image has neither unzip nor git, without which composer cannot unpack packages.
+            file.Line($"RUN {AptInstall("unzip git")}");
             file.Line($"COPY --from={images.Resolve(BaseImageCatalog.Composer)} /usr/bin/composer /usr/bin/composer");
             CopyManifestsAndInstall(file, stack, chown: false);
         }
@@ -245,6 +249,10 @@ public sealed partial class DockerfileGenerator(BaseImageCatalog images)
             file.Line($"RUN {stack.InstallCommand}");
         }
     }
+
+    // Guarded so a configured non-Debian base image (e.g. alpine) does not fail on a missing apt-get.
+    private static string AptInstall(string packages) =>
+        $"if command -v apt-get >/dev/null; then apt-get update && apt-get install -y --no-install-recommends {packages} && rm -rf /var/lib/apt/lists/*; fi";
 
     private static void WriteRuntimeTail(DockerfileText file, string start)
     {

@@ -72,5 +72,33 @@ public sealed class DockerIgnoreTests
         Assert.DoesNotContain("secret.txt", names.Keys);
         Assert.DoesNotContain("logs/a.log", names.Keys);
         Assert.DoesNotContain(names.Keys, n => n.StartsWith(".git", StringComparison.Ordinal) && n != ".gitignore");
+        Assert.DoesNotContain("Dockerfile.minipaas", names[".dockerignore"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WriteAsync_GeneratedDockerfile_IsListedInDockerIgnoreSoCopySkipsIt()
+    {
+        using var repo = new SampleRepo().With(".dockerignore", "secret.txt").With("secret.txt", "s").With("index.html", "hi");
+
+        using var tar = new MemoryStream();
+        var written = await BuildContextArchive.WriteAsync(tar, repo.Path, "Dockerfile.minipaas", [new BuildContextFile("Dockerfile.minipaas", "FROM busybox")]);
+
+        tar.Position = 0;
+        string? ignore = null;
+        using (var reader = new TarReader(tar))
+        {
+            while (reader.GetNextEntry() is { } entry)
+            {
+                if (entry.Name == ".dockerignore")
+                {
+                    ignore = new StreamReader(entry.DataStream!).ReadToEnd();
+                }
+            }
+        }
+
+        Assert.Equal(1, written.Count(w => w == ".dockerignore"));
+        Assert.NotNull(ignore);
+        Assert.StartsWith("secret.txt\n", ignore, StringComparison.Ordinal);
+        Assert.EndsWith("\nDockerfile.minipaas\n", ignore, StringComparison.Ordinal);
     }
 }

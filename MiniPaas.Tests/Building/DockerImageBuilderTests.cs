@@ -172,6 +172,8 @@ public sealed class DockerImageBuilderTests(BusyboxImageFixture busybox) : IClas
             Assert.Equal("<h1>hello from minipaas</h1>", body);
             var notes = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/notes.txt"));
             Assert.Equal(HttpStatusCode.NotFound, notes.StatusCode);
+            var dockerfile = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/{DockerfileGenerator.GeneratedFileName}"));
+            Assert.Equal(HttpStatusCode.NotFound, dockerfile.StatusCode);
             var inspect = await busybox.Client.Containers.InspectContainerAsync(container.ID);
             Assert.Equal("10001:10001", inspect.Config.User);
         }
