@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using MiniPaas.Core.Building;
 
 namespace MiniPaas.Core.Configuration;
 
@@ -19,6 +20,7 @@ public static class CoreHostingExtensions
 
         // Each area registers itself below (one line per area).
         builder.AddMiniPaasGit();
+        builder.AddMiniPaasBuilding();
         return builder;
     }
 }
