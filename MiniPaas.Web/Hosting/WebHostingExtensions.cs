@@ -24,6 +24,9 @@ public static class WebHostingExtensions
             logger
                 .MinimumLevel.Information()
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                // The host logs a start-up failure with its stack trace; StartupFailure already prints known ones as one line
+                // and unknown ones still surface with their trace when they escape Main.
+                .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", LogEventLevel.Fatal)
                 .ReadFrom.Configuration(services.GetRequiredService<IConfiguration>())
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
