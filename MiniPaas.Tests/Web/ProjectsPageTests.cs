@@ -7,21 +7,24 @@ using MudBlazor.Services;
 
 namespace MiniPaas.Tests.Web;
 
-public sealed class ProjectsPageTests : BunitContext
+// Composition rather than inheriting BunitContext: xunit 2 disposes test classes synchronously, and MudBlazor's services are async-disposable only.
+public sealed class ProjectsPageTests : IAsyncLifetime
 {
+    private readonly BunitContext _ctx = new();
+
     private readonly FakeProjectDirectory _directory = new();
 
     public ProjectsPageTests()
     {
-        Services.AddMudServices();
-        Services.AddSingleton<IProjectDirectory>(_directory);
-        JSInterop.Mode = JSRuntimeMode.Loose;
+        _ctx.Services.AddMudServices();
+        _ctx.Services.AddSingleton<IProjectDirectory>(_directory);
+        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
     [Fact]
     public void Render_NoProjects_ShowsEmptyStateWithNewProjectLink()
     {
-        var page = Render<Projects>();
+        var page = _ctx.Render<Projects>();
 
         page.WaitForAssertion(() =>
         {
@@ -37,7 +40,7 @@ public sealed class ProjectsPageTests : BunitContext
         _directory.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _directory.Projects.Add(new ProjectSummary(7, "shop", "shop", "Running", "http://shop.localhost/", DateTimeOffset.UnixEpoch));
 
-        var page = Render<Projects>();
+        var page = _ctx.Render<Projects>();
         Assert.NotNull(page.Find("[data-testid=projects-loading]"));
 
         _directory.Gate.SetResult();
@@ -55,7 +58,7 @@ public sealed class ProjectsPageTests : BunitContext
     {
         _directory.Failure = new TimeoutException("Connection to 127.0.0.1:5432 timed out");
 
-        var page = Render<Projects>();
+        var page = _ctx.Render<Projects>();
 
         page.WaitForAssertion(() =>
         {
@@ -64,4 +67,8 @@ public sealed class ProjectsPageTests : BunitContext
             Assert.Contains("timed out", error.TextContent, StringComparison.Ordinal);
         });
     }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _ctx.DisposeAsync();
 }

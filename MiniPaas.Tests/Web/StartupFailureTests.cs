@@ -58,7 +58,7 @@ public sealed class StartupFailureTests
 
         var code = await StartupFailure.GuardAsync(async () =>
         {
-            var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(args);
+            var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(new Microsoft.AspNetCore.Builder.WebApplicationOptions { Args = args, ApplicationName = "MiniPaas.Web" });
             builder.AddMiniPaasCore();
             builder.AddMiniPaasWeb();
             await using var app = builder.Build();

@@ -9,26 +9,29 @@ using MudBlazor.Services;
 
 namespace MiniPaas.Tests.Web;
 
-public sealed class SystemPageTests : BunitContext
+// Composition rather than inheriting BunitContext: xunit 2 disposes test classes synchronously, and MudBlazor's services are async-disposable only.
+public sealed class SystemPageTests : IAsyncLifetime
 {
+    private readonly BunitContext _ctx = new();
+
     private readonly FakeEngineStatus _engine = FakeEngineStatus.Connected("20.10.24");
     private readonly FakeDatabaseInfo _database = FakeDatabaseInfo.Configured();
 
     public SystemPageTests()
     {
-        Services.AddMudServices();
-        Services.AddOptions();
-        Services.AddSingleton(TimeProvider.System);
-        Services.AddSingleton<IEngineStatus>(_engine);
-        Services.AddSingleton<IDatabaseInfo>(_database);
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        _ctx.Services.AddMudServices();
+        _ctx.Services.AddOptions();
+        _ctx.Services.AddSingleton(TimeProvider.System);
+        _ctx.Services.AddSingleton<IEngineStatus>(_engine);
+        _ctx.Services.AddSingleton<IDatabaseInfo>(_database);
+        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
+        _ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
     [Fact]
     public void Render_EngineConnected_ShowsConnectedWithVersion()
     {
-        var page = Render<SystemPage>();
+        var page = _ctx.Render<SystemPage>();
 
         page.WaitForAssertion(() =>
         {
@@ -41,7 +44,7 @@ public sealed class SystemPageTests : BunitContext
     [Fact]
     public void Render_EngineDropsWhileOpen_SwitchesToDisconnectedLive()
     {
-        var page = Render<SystemPage>();
+        var page = _ctx.Render<SystemPage>();
         page.WaitForAssertion(() => Assert.Equal(1, _engine.WatcherCount));
 
         _engine.Publish(new EngineStatus(false, "unix:///var/run/docker.sock", null, null, "connection refused", DateTimeOffset.UnixEpoch));
@@ -56,7 +59,7 @@ public sealed class SystemPageTests : BunitContext
     [Fact]
     public void Render_ConfiguredDatabase_ShowsSourceAddressAndReachability()
     {
-        var page = Render<SystemPage>();
+        var page = _ctx.Render<SystemPage>();
 
         page.WaitForAssertion(() =>
         {
@@ -72,7 +75,7 @@ public sealed class SystemPageTests : BunitContext
         _database.Current = new DatabaseDescription(DatabaseSource.PrivateCluster, "127.0.0.1", 54329, "minipaas", "/data/pg");
         _database.IsReachable = false;
 
-        var page = Render<SystemPage>();
+        var page = _ctx.Render<SystemPage>();
 
         page.WaitForAssertion(() =>
         {
@@ -84,7 +87,7 @@ public sealed class SystemPageTests : BunitContext
     [Fact]
     public void Render_DefaultOptions_ShowsWorkersIngressAutoPort()
     {
-        var page = Render<SystemPage>();
+        var page = _ctx.Render<SystemPage>();
 
         Assert.Equal("1", page.Find("[data-testid=build-workers]").TextContent.Trim());
         Assert.Equal("auto", page.Find("[data-testid=ingress-port]").TextContent.Trim());
@@ -94,11 +97,15 @@ public sealed class SystemPageTests : BunitContext
     [Fact]
     public async Task Dispose_WhilePageOpen_StopsWatchingEngine()
     {
-        var page = Render<SystemPage>();
+        var page = _ctx.Render<SystemPage>();
         page.WaitForAssertion(() => Assert.Equal(1, _engine.WatcherCount));
 
-        await DisposeComponentsAsync();
+        await _ctx.DisposeComponentsAsync();
 
         page.WaitForAssertion(() => Assert.Equal(0, _engine.WatcherCount));
     }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _ctx.DisposeAsync();
 }
