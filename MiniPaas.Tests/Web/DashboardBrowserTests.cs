@@ -80,6 +80,20 @@ public sealed class DashboardBrowserTests(DashboardAppFixture app, BrowserFixtur
     }
 
     [Fact]
+    public async Task ProjectsPage_NoProjects_ShowsEmptyStateLinkingToNewProject()
+    {
+        var projects = await app.Services.GetRequiredService<IProjectDirectory>().ListAsync();
+        Assert.Empty(projects);
+        var page = await browser.NewPageAsync(app.BaseAddress);
+
+        await page.GotoAsync("");
+
+        await Assertions.Expect(page.GetByTestId("projects-empty")).ToContainTextAsync("No projects yet — create one from a git repository URL or a local folder");
+        await Assertions.Expect(page.GetByTestId("empty-new-project")).ToHaveAttributeAsync("href", "/projects/new");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Healthz_OverRealSocket_Returns200()
     {
         using var client = app.CreateClient();
