@@ -76,6 +76,10 @@ public sealed class DashboardBrowserTests(DashboardAppFixture app, BrowserFixtur
         await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
         await Assertions.Expect(page.GetByTestId("theme")).ToHaveAttributeAsync("data-theme", "dark");
+
+        // The operating system switches to light while the page is open: the dashboard follows.
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+        await Assertions.Expect(page.GetByTestId("theme")).ToHaveAttributeAsync("data-theme", "light");
         await page.Context.CloseAsync();
     }
 
