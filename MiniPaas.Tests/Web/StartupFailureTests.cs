@@ -52,7 +52,7 @@ public sealed class StartupFailureTests
         var args = new[]
         {
             "--MiniPaas:Docker:Endpoint=foo", "--MiniPaas:Builder:MaxConcurrentBuilds=0", "--MiniPaas:Ingress:Mode=Nginx",
-            "--urls=http://127.0.0.1:" + Shared.AppFixture.FreeLoopbackPort(), "--MiniPaas:DataDirectory=" + Path.Combine(Path.GetTempPath(), "minipaas-badcfg"),
+            "--urls=http://127.0.0.1:" + Shared.AppFixture.FreeLoopbackPort(), "--MiniPaas:DataDirectory=",
         };
         using var error = new StringWriter();
 
@@ -70,5 +70,6 @@ public sealed class StartupFailureTests
         Assert.Contains("Docker:Endpoint", error.ToString(), StringComparison.Ordinal);
         Assert.Contains("MaxConcurrentBuilds", error.ToString(), StringComparison.Ordinal);
         Assert.Contains("Ingress:Mode", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("DataDirectory must not be empty", error.ToString(), StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using MiniPaas.Core.Configuration;
 using MiniPaas.Web.Components;
 using MiniPaas.Web.Health;
@@ -20,29 +19,36 @@ public static class WebHostingExtensions
         // Configured from services so that test hosts' configuration overrides (applied at Build) are honoured.
         builder.Services.AddSerilog((services, logger) =>
         {
-            var dataDirectory = services.GetRequiredService<IOptions<MiniPaasOptions>>().Value.ResolvedDataDirectory;
+            var configuration = services.GetRequiredService<IConfiguration>();
             logger
                 .MinimumLevel.Information()
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
                 // The host logs a start-up failure with its stack trace; StartupFailure already prints known ones as one line
                 // and unknown ones still surface with their trace when they escape Main.
                 .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", LogEventLevel.Fatal)
-                .ReadFrom.Configuration(services.GetRequiredService<IConfiguration>())
+                .ReadFrom.Configuration(configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
-                .WriteTo.Console()
-                .WriteTo.File(
+                .WriteTo.Console();
+
+            // Bound by hand, not through IOptions: a validation failure must reach the start-up report with all the others,
+            // not surface early from building the logger.
+            var options = configuration.GetSection(MiniPaasOptions.SectionName).Get<MiniPaasOptions>() ?? new MiniPaasOptions();
+            if (!string.IsNullOrWhiteSpace(options.DataDirectory))
+            {
+                logger.WriteTo.File(
                     new CompactJsonFormatter(),
-                    Path.Combine(dataDirectory, "logs", "minipaas-.log"),
+                    Path.Combine(options.ResolvedDataDirectory, "logs", "minipaas-.log"),
                     rollingInterval: RollingInterval.Day,
                     retainedFileCountLimit: 14);
+            }
         });
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
 
         builder.Services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag], timeout: TimeSpan.FromSeconds(5))
             .AddCheck<EngineHealthCheck>("docker", tags: [HealthEndpoints.ReadyTag]);
 
         return builder;
@@ -51,6 +57,11 @@ public static class WebHostingExtensions
     public static WebApplication MapMiniPaasWeb(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        }
 
         app.UseMiddleware<LoopbackOnlyMiddleware>();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
