@@ -85,6 +85,21 @@ public sealed class SystemPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Render_DatabaseResolvedAfterOpening_ShowsItWithoutReload()
+    {
+        var resolved = _database.Current;
+        _database.Current = null;
+        var page = _ctx.Render<SystemPage>();
+        Assert.Contains("Resolving", page.Find("[data-testid=database-source]").TextContent, StringComparison.Ordinal);
+
+        _database.Current = resolved;
+
+        page.WaitForAssertion(
+            () => Assert.Equal("Configured connection string", page.Find("[data-testid=database-source]").TextContent.Trim()),
+            TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public void Render_DefaultOptions_ShowsWorkersIngressAutoPort()
     {
         var page = _ctx.Render<SystemPage>();

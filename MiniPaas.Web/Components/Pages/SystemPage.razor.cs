@@ -19,11 +19,13 @@ public sealed partial class SystemPage(
     TimeProvider time) : IAsyncDisposable
 {
     private static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan ResolvePollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ReachabilityInterval = TimeSpan.FromSeconds(10);
     private readonly CancellationTokenSource _disposed = new();
     private RenderThrottle? _throttle;
     private Task _watching = Task.CompletedTask;
     private Task _probing = Task.CompletedTask;
-    private DatabaseDescription? _database;
+    private volatile DatabaseDescription? _database;
     private bool? _databaseReachable;
     private volatile EngineStatus? _engine;
     private string _dockerEndpoint = "";
@@ -76,27 +78,39 @@ public sealed partial class SystemPage(
     private async Task ProbeDatabaseAsync(CancellationToken ct)
     {
         await Task.Yield();
-        if (_database is null)
-        {
-            return;
-        }
-
         try
         {
-            _databaseReachable = await databaseInfo.IsReachableAsync(ct);
+            // Resolution may finish after the page opened, and reachability changes: re-read both periodically.
+            while (true)
+            {
+                _database = databaseInfo.Current;
+                _databaseReachable = _database is null ? null : await IsReachableAsync(ct);
+                _throttle?.Request();
+                await Task.Delay(_database is null ? ResolvePollInterval : ReachabilityInterval, time, ct);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            return;
+            // Page closed.
+        }
+    }
+
+    private async Task<bool> IsReachableAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await databaseInfo.IsReachableAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
         }
 #pragma warning disable CA1031 // Any failure to reach the database means "not reachable" here.
         catch (Exception)
 #pragma warning restore CA1031
         {
-            _databaseReachable = false;
+            return false;
         }
-
-        _throttle?.Request();
     }
 
     private static string SourceText(DatabaseSource source) => source switch
