@@ -18,6 +18,8 @@ public static class CoreHostingExtensions
         builder.Services.AddOptions<IngressOptions>().Bind(builder.Configuration.GetSection(IngressOptions.SectionName)).ValidateOnStart();
         builder.Services.AddOptions<BuilderOptions>().Bind(builder.Configuration.GetSection(BuilderOptions.SectionName)).ValidateOnStart();
 
+        builder.Services.AddMiniPaasOptionsValidators();
+
         // Each area registers itself below (one line per area).
         builder.AddMiniPaasGit();
         builder.AddMiniPaasBuilding();
