@@ -8,6 +8,7 @@ using Npgsql;
 
 namespace MiniPaas.Tests.Persistence;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class DatabaseResolverTests
 {
     private static readonly string[] NoBinaries = [];
@@ -120,6 +121,33 @@ public sealed class DatabaseResolverTests
         finally
         {
             Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Resolve_DataDirectoryThePostgresUserCannotReach_RunsClusterWhereItCan()
+    {
+        var privateHome = Path.Combine(Path.GetTempPath(), $"minipaas-test-home-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(privateHome);
+        File.SetUnixFileMode(privateHome, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var dataDirectory = Path.Combine(privateHome, ".minipaas");
+        var expected = ClusterLocation.For(dataDirectory, ClusterLocation.IsRoot);
+        try
+        {
+            await using (var resolved = await Resolver(new DatabaseOptions(), PostgresServerBinaries.CandidateDirectories(null), dataDirectory: dataDirectory).ResolveAsync())
+            {
+                Assert.Contains(expected, resolved.Description.Detail, StringComparison.Ordinal);
+                Assert.Equal(ClusterLocation.IsRoot, expected.StartsWith(ClusterLocation.RootFallbackParent, StringComparison.Ordinal));
+                await ExecuteAsync(resolved.ConnectionString, "SELECT 1");
+            }
+        }
+        finally
+        {
+            Directory.Delete(privateHome, recursive: true);
+            if (expected.StartsWith(ClusterLocation.RootFallbackParent, StringComparison.Ordinal))
+            {
+                Directory.Delete(Path.GetDirectoryName(expected)!, recursive: true);
+            }
         }
     }
 

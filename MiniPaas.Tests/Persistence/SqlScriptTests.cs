@@ -17,9 +17,16 @@ public sealed class SqlScriptTests
         var path = Path.Combine(RepositoryRoot(), "sql", "schema.sql");
 
         Assert.True(File.Exists(path), $"sql/schema.sql is missing; generate it from the repository root with: {RegenerateCommand}");
+        var isCurrent = Normalize(File.ReadAllText(path)) == Normalize(generated);
+        var generatedCopy = Path.Combine(Path.GetTempPath(), "minipaas-schema.generated.sql");
+        if (!isCurrent)
+        {
+            File.WriteAllText(generatedCopy, generated);
+        }
+
         Assert.True(
-            Normalize(File.ReadAllText(path)) == Normalize(generated),
-            $"sql/schema.sql is stale: it differs from the idempotent script of the EF Core migrations. Regenerate it from the repository root with: {RegenerateCommand}");
+            isCurrent,
+            $"sql/schema.sql is stale (the script the migrations produce now is in {generatedCopy}): it differs from the idempotent script of the EF Core migrations. Regenerate it from the repository root with: {RegenerateCommand}");
     }
 
     private static string Normalize(string sql) =>

@@ -56,6 +56,7 @@ public sealed class PostgresFixture
         var binDirectory = PostgresServerBinaries.Find(PostgresServerBinaries.CandidateDirectories(null))
             ?? throw new InvalidOperationException(
                 "Persistence tests need PostgreSQL: set MINIPAAS_TEST_PG to a connection string, or install the server binaries (apt-get install postgresql).");
+        RemoveClustersOfEndedRuns();
         var directory = Path.Combine(Path.GetTempPath(), $"minipaas-test-pg-{Environment.ProcessId}");
         var cluster = new PrivateCluster(directory, binDirectory, ClusterLocation.IsRoot, NullLogger.Instance, durable: false);
         await cluster.StartAsync();
@@ -65,6 +66,28 @@ public sealed class PostgresFixture
             Directory.Delete(directory, recursive: true);
         };
         return new PostgresFixture(cluster.ConnectionString("postgres"));
+    }
+
+    // The exit handler stops the cluster but the test host may end before the folder is deleted; clean up after earlier runs.
+    private static void RemoveClustersOfEndedRuns()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), "minipaas-test-pg-*"))
+        {
+            var isEnded = int.TryParse(Path.GetFileName(directory)["minipaas-test-pg-".Length..], out var pid)
+                && !Directory.Exists($"/proc/{pid}")
+                && !File.Exists(Path.Combine(directory, "data", "postmaster.pid"));
+            if (isEnded)
+            {
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Another test run is cleaning it up at the same time.
+                }
+            }
+        }
     }
 }
 

@@ -75,7 +75,9 @@ internal sealed class PrivateCluster(string clusterDirectory, string binDirector
 
     public async Task CreateDatabaseIfMissingAsync(string database, CancellationToken ct = default)
     {
-        var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        // Unpooled: a pooled connection could be a dead one from before a restart of this cluster.
+        var admin = new NpgsqlConnectionStringBuilder(ConnectionString("postgres")) { Pooling = false };
+        var connection = new NpgsqlConnection(admin.ConnectionString);
         await using (connection.ConfigureAwait(false))
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
@@ -107,6 +109,10 @@ internal sealed class PrivateCluster(string clusterDirectory, string binDirector
         logger.StoppingCluster(ClusterDirectory);
         await RunAsync("pg_ctl", ["stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "60"], ct).ConfigureAwait(false);
         _running = false;
+
+        // Pooled connections now point at a stopped server; drop them so a restart in this process starts clean.
+        using var pooled = new NpgsqlConnection(ConnectionString());
+        NpgsqlConnection.ClearPool(pooled);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
