@@ -133,7 +133,7 @@ public sealed class DatabaseResolver
         catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException && !ct.IsCancellationRequested)
         {
             throw new DatabaseUnavailableException(
-                $"The configured database at {description.Host}:{description.Port} (database '{description.Database}') cannot be reached: {OneLine(e)} "
+                $"The configured database at {description.Host}:{description.Port}{(description.Database.Length > 0 ? $" (database '{description.Database}')" : "")} cannot be reached: {OneLine(e)} "
                 + "Check MiniPaas:Database:ConnectionString (environment variable MiniPaas__Database__ConnectionString), or leave it empty to use the embedded default.",
                 e);
         }
@@ -141,12 +141,9 @@ public sealed class DatabaseResolver
 
     private static string OneLine(Exception e)
     {
-        var innermost = e;
-        while (innermost.InnerException is not null && innermost.Message.StartsWith("Failed to connect", StringComparison.Ordinal) == false && e is not PostgresException)
-        {
-            innermost = innermost.InnerException;
-        }
-
-        return innermost.Message.ReplaceLineEndings(" ").TrimEnd('.') + ".";
+        // "Failed to connect to 127.0.0.1:5432" alone hides why; the innermost error ("Connection refused") says it.
+        var root = e.GetBaseException();
+        var text = ReferenceEquals(root, e) || root.Message == e.Message ? e.Message : $"{e.Message.TrimEnd('.')} ({root.Message.TrimEnd('.')})";
+        return text.ReplaceLineEndings(" ").TrimEnd('.') + ".";
     }
 }

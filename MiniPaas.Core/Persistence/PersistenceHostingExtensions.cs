@@ -12,6 +12,11 @@ public static class PersistenceHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        if (services.Any(d => d.ServiceType == typeof(DatabaseStartup)))
+        {
+            return builder;
+        }
+
         services.TryAddSingleton<DatabaseResolver>();
         services.TryAddSingleton<DatabaseConnection>();
         services.TryAddSingleton<IDatabaseInfo>(sp => sp.GetRequiredService<DatabaseConnection>());

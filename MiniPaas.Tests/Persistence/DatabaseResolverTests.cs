@@ -1,4 +1,5 @@
 using Docker.DotNet;
+using Xunit.Abstractions;
 using Microsoft.Extensions.Logging.Abstractions;
 using MiniPaas.Core.Configuration;
 using MiniPaas.Core.Persistence;
@@ -9,7 +10,7 @@ using Npgsql;
 namespace MiniPaas.Tests.Persistence;
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class DatabaseResolverTests
+public sealed class DatabaseResolverTests(ITestOutputHelper output)
 {
     private static readonly string[] NoBinaries = [];
 
@@ -37,6 +38,7 @@ public sealed class DatabaseResolverTests
         var resolver = Resolver(new DatabaseOptions { ConnectionString = $"Host=127.0.0.1;Port={port};Database=app;Username=u;Password=hunter2-secret" }, NoBinaries);
 
         var error = await Assert.ThrowsAsync<DatabaseUnavailableException>(() => resolver.ResolveAsync());
+        output.WriteLine(error.Message);
 
         Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
         Assert.Contains("MiniPaas__Database__ConnectionString", error.Message, StringComparison.Ordinal);
@@ -50,6 +52,7 @@ public sealed class DatabaseResolverTests
         var resolver = Resolver(new DatabaseOptions(), NoBinaries, new DockerOptions { Endpoint = "unix:///tmp/minipaas-no-such-engine.sock" });
 
         var error = await Assert.ThrowsAsync<DatabaseUnavailableException>(() => resolver.ResolveAsync());
+        output.WriteLine(error.Message);
 
         Assert.Contains("MiniPaas__Database__ConnectionString", error.Message, StringComparison.Ordinal);
         Assert.Contains("apt-get install postgresql", error.Message, StringComparison.Ordinal);
@@ -68,6 +71,7 @@ public sealed class DatabaseResolverTests
             var resolver = Resolver(new DatabaseOptions { ContainerImage = image }, NoBinaries, new DockerOptions(), dataDirectory);
 
             var error = await Assert.ThrowsAsync<DatabaseUnavailableException>(() => resolver.ResolveAsync());
+        output.WriteLine(error.Message);
 
             Assert.Contains(image, error.Message, StringComparison.Ordinal);
             Assert.Contains("not present locally", error.Message, StringComparison.Ordinal);

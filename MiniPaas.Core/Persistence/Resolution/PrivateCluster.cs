@@ -131,6 +131,7 @@ internal sealed class PrivateCluster(string clusterDirectory, string binDirector
         SecretFile.RestrictToOwner(ClusterDirectory);
         SecretFile.RestrictToOwner(SocketDirectory);
 
+        await File.WriteAllTextAsync(PortFile, FreeLoopbackPort().ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         await SecretFile.WriteAsync(PasswordFile, password, ct).ConfigureAwait(false);
 
@@ -162,11 +163,6 @@ internal sealed class PrivateCluster(string clusterDirectory, string binDirector
             File.Delete(passwordForInitdb);
         }
 
-        await File.WriteAllTextAsync(PortFile, FreeLoopbackPort().ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
-
-        // Settings live in an included file MiniPaas rewrites on every start (port changes); the rest of postgresql.conf stays the user's.
-        await File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.conf"), "\n# Added by MiniPaas\ninclude_if_exists = 'minipaas.conf'\n", ct)
-            .ConfigureAwait(false);
     }
 
     private async Task StartServerAsync(CancellationToken ct)
@@ -177,6 +173,14 @@ internal sealed class PrivateCluster(string clusterDirectory, string binDirector
             logger.ClusterPortMoved(Port, moved);
             Port = moved;
             await File.WriteAllTextAsync(PortFile, Port.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
+        }
+
+        // Settings live in an included file MiniPaas rewrites on every start (the port may move); the rest of postgresql.conf stays the user's.
+        var mainConfig = Path.Combine(DataDirectory, "postgresql.conf");
+        const string Include = "include_if_exists = 'minipaas.conf'";
+        if (!(await File.ReadAllTextAsync(mainConfig, ct).ConfigureAwait(false)).Contains(Include, StringComparison.Ordinal))
+        {
+            await File.AppendAllTextAsync(mainConfig, $"\n# Added by MiniPaas\n{Include}\n", ct).ConfigureAwait(false);
         }
 
         var settings = $"""
