@@ -162,7 +162,6 @@ internal sealed class PrivateCluster(string clusterDirectory, string binDirector
         {
             File.Delete(passwordForInitdb);
         }
-
     }
 
     private async Task StartServerAsync(CancellationToken ct)
