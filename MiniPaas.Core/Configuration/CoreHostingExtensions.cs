@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MiniPaas.Core.Building;
+using MiniPaas.Core.Persistence;
 
 namespace MiniPaas.Core.Configuration;
 
@@ -23,6 +24,7 @@ public static class CoreHostingExtensions
         // Each area registers itself below (one line per area).
         builder.AddMiniPaasGit();
         builder.AddMiniPaasBuilding();
+        builder.AddMiniPaasPersistence();
         return builder;
     }
 }
