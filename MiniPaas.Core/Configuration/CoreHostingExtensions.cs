@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using MiniPaas.Core.Deploying.Docker;
 
 namespace MiniPaas.Core.Configuration;
 
@@ -18,6 +19,7 @@ public static class CoreHostingExtensions
         builder.Services.AddOptions<BuilderOptions>().Bind(builder.Configuration.GetSection(BuilderOptions.SectionName)).ValidateOnStart();
 
         // Each area registers itself below (one line per area).
+        builder.AddMiniPaasDocker();
         return builder;
     }
 }
