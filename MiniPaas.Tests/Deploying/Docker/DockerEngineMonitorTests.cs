@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MiniPaas.Core.Configuration;
+using MiniPaas.Core.Deploying;
+using MiniPaas.Core.Deploying.Docker;
+using MiniPaas.Tests.Shared;
+
+namespace MiniPaas.Tests.Deploying.Docker;
+
+[Trait("Category", "Docker")]
+public sealed class DockerEngineMonitorTests(DockerEngineFixture engine) : IClassFixture<DockerEngineFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task ProbeAsync_RunningEngine_ReportsConnectedWithVersion()
+    {
+        using var monitor = CreateMonitor(engine.Endpoint, out var provider);
+        using var _ = provider;
+
+        var status = await monitor.ProbeAsync();
+
+        Assert.True(status.IsConnected, status.Error);
+        Assert.Null(status.Error);
+        Assert.Equal(engine.Endpoint, status.Endpoint);
+        Assert.False(string.IsNullOrWhiteSpace(status.Version));
+        Assert.False(string.IsNullOrWhiteSpace(status.ApiVersion));
+        Assert.Same(status, monitor.Current);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RunningEngine_WatchYieldsConnected()
+    {
+        using var monitor = CreateMonitor(engine.Endpoint, out var provider);
+        using var _ = provider;
+        using var cts = new CancellationTokenSource(Timeout);
+
+        await monitor.StartAsync(cts.Token);
+        try
+        {
+            EngineStatus? connected = null;
+            await foreach (var status in monitor.WatchAsync(cts.Token))
+            {
+                if (status.IsConnected)
+                {
+                    connected = status;
+                    break;
+                }
+            }
+
+            Assert.NotNull(connected);
+            Assert.False(string.IsNullOrWhiteSpace(connected.Version));
+        }
+        finally
+        {
+            await monitor.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_BogusEndpoint_ReportsDisconnectedWithReadableErrorAndKeepsRunning()
+    {
+        const string bogus = "unix:///tmp/nope.sock";
+        using var monitor = CreateMonitor(bogus, out var provider);
+        using var _ = provider;
+        using var cts = new CancellationTokenSource(Timeout);
+
+        await monitor.StartAsync(cts.Token);
+        try
+        {
+            var seen = new List<EngineStatus>();
+            await foreach (var status in monitor.WatchAsync(cts.Token))
+            {
+                seen.Add(status);
+                if (status.Error?.Contains("not reachable", StringComparison.Ordinal) == true)
+                {
+                    break;
+                }
+            }
+
+            var last = seen[^1];
+            Assert.False(last.IsConnected);
+            Assert.StartsWith($"Docker engine not reachable at {bogus}: ", last.Error, StringComparison.Ordinal);
+            Assert.Contains("start dockerd or set MiniPaas__Docker__Endpoint", last.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', last.Error!);
+
+            // The loop survives failed probes: a second probe still answers with a status, not an exception.
+            var again = await monitor.ProbeAsync(cts.Token);
+            Assert.False(again.IsConnected);
+        }
+        finally
+        {
+            await monitor.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static DockerEngineMonitor CreateMonitor(string endpoint, out DockerClientProvider provider)
+    {
+        var options = Options.Create(new DockerOptions { Endpoint = endpoint, ProbeInterval = TimeSpan.FromMilliseconds(200) });
+        provider = new DockerClientProvider(options);
+        return new DockerEngineMonitor(provider, options, TimeProvider.System, NullLogger<DockerEngineMonitor>.Instance);
+    }
+}
