@@ -82,6 +82,7 @@ public sealed class DockerEngineMonitorTests(DockerEngineFixture engine) : IClas
             Assert.False(last.IsConnected);
             Assert.StartsWith($"Docker engine not reachable at {bogus}: ", last.Error, StringComparison.Ordinal);
             Assert.Contains("start dockerd or set MiniPaas__Docker__Endpoint", last.Error, StringComparison.Ordinal);
+            Assert.Matches(": (no such socket|connection refused) — ", last.Error);
             Assert.DoesNotContain('\n', last.Error!);
 
             // The loop survives failed probes: a second probe still answers with a status, not an exception.
