@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MiniPaas.Core.Configuration;
@@ -95,10 +96,105 @@ public sealed class DockerEngineMonitorTests(DockerEngineFixture engine) : IClas
         }
     }
 
+    [Fact]
+    public async Task ExecuteAsync_EngineAppearsAfterStart_ReconnectsByItself()
+    {
+        var enginePath = new Uri(engine.Endpoint).LocalPath;
+        var socketPath = Path.Combine(Path.GetTempPath(), $"minipaas-test-{Guid.NewGuid():N}.sock");
+        using var monitor = CreateMonitor($"unix://{socketPath}", out var provider);
+        using var _ = provider;
+        using var cts = new CancellationTokenSource(Timeout);
+
+        await monitor.StartAsync(cts.Token);
+        SocketForwarder? forwarder = null;
+        try
+        {
+            var sawDown = false;
+            await foreach (var status in monitor.WatchAsync(cts.Token))
+            {
+                if (!sawDown && status.Error?.Contains("not reachable", StringComparison.Ordinal) == true)
+                {
+                    sawDown = true;
+                    // The engine "comes back": a socket appears at the endpoint, forwarding to the real engine.
+                    forwarder = new SocketForwarder(socketPath, enginePath);
+                }
+                else if (sawDown && status.IsConnected)
+                {
+                    break;
+                }
+            }
+
+            Assert.True(monitor.Current.IsConnected, monitor.Current.Error);
+            Assert.Null(monitor.Current.Error);
+        }
+        finally
+        {
+            await monitor.StopAsync(CancellationToken.None);
+            forwarder?.Dispose();
+        }
+    }
+
     private static DockerEngineMonitor CreateMonitor(string endpoint, out DockerClientProvider provider)
     {
         var options = Options.Create(new DockerOptions { Endpoint = endpoint, ProbeInterval = TimeSpan.FromMilliseconds(200) });
         provider = new DockerClientProvider(options);
         return new DockerEngineMonitor(provider, options, TimeProvider.System, NullLogger<DockerEngineMonitor>.Instance);
+    }
+
+    /// <summary>A unix socket that pipes every connection to another one: stands in for an engine that starts late.</summary>
+    private sealed class SocketForwarder : IDisposable
+    {
+        private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly string _path;
+
+        public SocketForwarder(string path, string target)
+        {
+            _path = path;
+            _listener.Bind(new UnixDomainSocketEndPoint(path));
+            _listener.Listen();
+            _ = AcceptLoopAsync(target);
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Dispose();
+            _stop.Dispose();
+            File.Delete(_path);
+        }
+
+        private async Task AcceptLoopAsync(string target)
+        {
+            try
+            {
+                while (true)
+                {
+                    var client = await _listener.AcceptAsync(_stop.Token);
+                    _ = PipeAsync(client, target);
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                // Stopped.
+            }
+        }
+
+        private static async Task PipeAsync(Socket client, string target)
+        {
+            using var upstream = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            using var downstream = client;
+            try
+            {
+                await upstream.ConnectAsync(new UnixDomainSocketEndPoint(target));
+                await using var a = new NetworkStream(downstream, ownsSocket: false);
+                await using var b = new NetworkStream(upstream, ownsSocket: false);
+                await Task.WhenAny(a.CopyToAsync(b), b.CopyToAsync(a));
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+            {
+                // Either side went away.
+            }
+        }
     }
 }
