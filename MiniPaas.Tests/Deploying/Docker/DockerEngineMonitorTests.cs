@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using MiniPaas.Core.Configuration;
 using MiniPaas.Core.Deploying;
 using MiniPaas.Core.Deploying.Docker;
@@ -131,6 +132,46 @@ public sealed class DockerEngineMonitorTests(DockerEngineFixture engine) : IClas
         {
             await monitor.StopAsync(CancellationToken.None);
             forwarder?.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_ProbeIntervalElapses_ProbesAgainOnTheTimeProvider()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var options = Options.Create(new DockerOptions { Endpoint = "unix:///tmp/nope.sock", ProbeInterval = TimeSpan.FromSeconds(5) });
+        using var provider = new DockerClientProvider(options);
+        using var monitor = new DockerEngineMonitor(provider, options, time, NullLogger<DockerEngineMonitor>.Instance);
+        var start = time.GetUtcNow();
+
+        await monitor.StartAsync(CancellationToken.None);
+        try
+        {
+            await WaitForAsync(() => monitor.Current.Error?.Contains("not reachable", StringComparison.Ordinal) == true);
+            Assert.Equal(start, monitor.Current.CheckedAt);
+
+            // Let the loop reach its delay (registered on the fake clock) before moving time.
+            await Task.Delay(300);
+            time.Advance(TimeSpan.FromSeconds(4));
+            await Task.Delay(200);
+            Assert.Equal(start, monitor.Current.CheckedAt);
+
+            time.Advance(TimeSpan.FromSeconds(1));
+            await WaitForAsync(() => monitor.Current.CheckedAt == start.AddSeconds(5));
+            Assert.False(monitor.Current.IsConnected);
+        }
+        finally
+        {
+            await monitor.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        while (!condition())
+        {
+            await Task.Delay(20, cts.Token);
         }
     }
 
