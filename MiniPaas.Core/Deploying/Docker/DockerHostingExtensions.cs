@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace MiniPaas.Core.Deploying.Docker;
@@ -9,6 +10,7 @@ public static class DockerHostingExtensions
     public static IHostApplicationBuilder AddMiniPaasDocker(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DockerClientProvider>();
         // One monitor instance: the hosted loop and every IEngineStatus reader share its state.
         builder.Services.AddSingleton<DockerEngineMonitor>();
