@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MiniPaas.Core.Building;
 using MiniPaas.Core.Persistence;
+using MiniPaas.Core.Deploying.Docker;
 
 namespace MiniPaas.Core.Configuration;
 
@@ -25,6 +26,7 @@ public static class CoreHostingExtensions
         builder.AddMiniPaasGit();
         builder.AddMiniPaasBuilding();
         builder.AddMiniPaasPersistence();
+        builder.AddMiniPaasDocker();
         return builder;
     }
 }
