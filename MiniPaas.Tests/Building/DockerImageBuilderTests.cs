@@ -19,7 +19,7 @@ public sealed class DockerImageBuilderTests(BusyboxImageFixture busybox) : IClas
     {
         options ??= new BuilderOptions();
         options.NetworkMode = "host";
-        var engine = new BuildEngineClient(Options.Create(new DockerOptions { Endpoint = BusyboxImageFixture.Endpoint }));
+        var engine = new BuildEngineClient(new MiniPaas.Core.Deploying.Docker.DockerClientProvider(Options.Create(new DockerOptions { Endpoint = BusyboxImageFixture.Endpoint })));
         return new DockerImageBuilder(engine, Options.Create(options), TimeProvider.System, NullLogger<DockerImageBuilder>.Instance);
     }
 

@@ -26,7 +26,7 @@ public sealed class GeneratedNodeAppTests(NodeImageFixture node) : IClassFixture
         options.BaseImages["node"] = NodeImageFixture.Image;
         var plan = new BuildPlanner(new StackDetector(), new DockerfileGenerator(new BaseImageCatalog(Options.Create(options)))).Plan(repo.Path);
         var builder = new DockerImageBuilder(
-            new BuildEngineClient(Options.Create(new DockerOptions())), Options.Create(options), TimeProvider.System, NullLogger<DockerImageBuilder>.Instance);
+            new BuildEngineClient(new MiniPaas.Core.Deploying.Docker.DockerClientProvider(Options.Create(new DockerOptions()))), Options.Create(options), TimeProvider.System, NullLogger<DockerImageBuilder>.Instance);
         var tag = $"minipaas-test/build:{Guid.NewGuid():N}";
         var lines = new List<BuildOutputLine>();
 
