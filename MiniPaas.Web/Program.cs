@@ -1,18 +1,18 @@
 using MiniPaas.Core.Configuration;
-using MiniPaas.Web.Components;
+using MiniPaas.Web.Hosting;
+using MiniPaas.Web.Ingress;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddMiniPaasCore();
+// Known start-up failures (invalid configuration, port in use, no database) end as one line on stderr and exit code 1.
+return await StartupFailure.GuardAsync(async () =>
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddMiniPaasCore();
+    builder.AddMiniPaasWeb();
+    builder.AddMiniPaasIngress();
 
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+    var app = builder.Build();
+    app.UseMiniPaasIngress();
+    app.MapMiniPaasWeb();
 
-var app = builder.Build();
-
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseAntiforgery();
-app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
-
-app.Run();
+    await app.RunAsync();
+}, Console.Error);

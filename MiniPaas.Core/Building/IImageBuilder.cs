@@ -21,4 +21,18 @@ public interface IImageBuilder
         IReadOnlyDictionary<string, string> labels,
         IProgress<BuildOutputLine> output,
         CancellationToken ct = default);
+
+    /// <summary>Builds with files added to the context that are not in the folder (e.g. a generated Dockerfile).</summary>
+    /// <param name="extraFiles">Added to the context (replacing files of the same path); the folder is not modified.</param>
+    Task<ImageBuildResult> BuildAsync(
+        string contextDirectory,
+        string dockerfilePath,
+        string imageTag,
+        IReadOnlyDictionary<string, string> labels,
+        IReadOnlyList<BuildContextFile> extraFiles,
+        IProgress<BuildOutputLine> output,
+        CancellationToken ct = default) =>
+        extraFiles is { Count: > 0 }
+            ? throw new NotSupportedException($"{GetType().Name} cannot add files to the build context.")
+            : BuildAsync(contextDirectory, dockerfilePath, imageTag, labels, output, ct);
 }

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using MiniPaas.Core.Building;
+using MiniPaas.Core.Persistence;
+using MiniPaas.Core.Deploying.Docker;
 
 namespace MiniPaas.Core.Configuration;
 
@@ -17,7 +20,13 @@ public static class CoreHostingExtensions
         builder.Services.AddOptions<IngressOptions>().Bind(builder.Configuration.GetSection(IngressOptions.SectionName)).ValidateOnStart();
         builder.Services.AddOptions<BuilderOptions>().Bind(builder.Configuration.GetSection(BuilderOptions.SectionName)).ValidateOnStart();
 
+        builder.Services.AddMiniPaasOptionsValidators();
+
         // Each area registers itself below (one line per area).
+        builder.AddMiniPaasGit();
+        builder.AddMiniPaasBuilding();
+        builder.AddMiniPaasPersistence();
+        builder.AddMiniPaasDocker();
         return builder;
     }
 }

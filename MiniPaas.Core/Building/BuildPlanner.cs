@@ -1,0 +1,25 @@
+namespace MiniPaas.Core.Building;
+
+/// <summary>What to build: the repository's Dockerfile, or a generated one added to the context under <see cref="DockerfileGenerator.GeneratedFileName"/>.</summary>
+/// <param name="Stack">The detection, with its reasons.</param>
+/// <param name="DockerfilePath">Dockerfile path relative to the context, to pass to <see cref="IImageBuilder"/>.</param>
+/// <param name="GeneratedDockerfile">Text of the generated Dockerfile; null when the repository has its own.</param>
+public sealed record BuildPlan(DetectedStack Stack, string DockerfilePath, string? GeneratedDockerfile)
+{
+    /// <summary>Files to add to the build context (the generated Dockerfile, if any).</summary>
+    public IReadOnlyList<BuildContextFile> ExtraFiles =>
+        GeneratedDockerfile is null ? [] : [new BuildContextFile(DockerfilePath, GeneratedDockerfile)];
+}
+
+/// <summary>Detects the stack of a source folder and, when it has no Dockerfile, generates one.</summary>
+public sealed class BuildPlanner(StackDetector detector, DockerfileGenerator generator)
+{
+    /// <inheritdoc cref="StackDetector.Detect"/>
+    public BuildPlan Plan(string directory, string? dockerfilePath = null)
+    {
+        var stack = detector.Detect(directory, dockerfilePath);
+        return stack.HasOwnDockerfile
+            ? new BuildPlan(stack, stack.DockerfilePath!, null)
+            : new BuildPlan(stack, DockerfileGenerator.GeneratedFileName, generator.Generate(stack));
+    }
+}

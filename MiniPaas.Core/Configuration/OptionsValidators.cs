@@ -1,0 +1,182 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace MiniPaas.Core.Configuration;
+
+/// <summary>Registers the validators of every options section (run by <c>ValidateOnStart</c> before the host starts).</summary>
+public static class OptionsValidatorRegistration
+{
+    public static IServiceCollection AddMiniPaasOptionsValidators(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MiniPaasOptions>, MiniPaasOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DockerOptions>, DockerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RuntimeOptions>, RuntimeOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IngressOptions>, IngressOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BuilderOptions>, BuilderOptionsValidator>());
+        return services;
+    }
+}
+
+/// <summary>Checks <see cref="MiniPaasOptions"/> and reports every problem at once.</summary>
+public sealed class MiniPaasOptionsValidator : IValidateOptions<MiniPaasOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MiniPaasOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            errors.Add("MiniPaas:DataDirectory must not be empty.");
+        }
+
+        return OptionsErrors.ToResult(errors);
+    }
+}
+
+/// <summary>Checks <see cref="DockerOptions"/>: the endpoint must be a unix://, tcp:// or npipe:// URI.</summary>
+public sealed class DockerOptionsValidator : IValidateOptions<DockerOptions>
+{
+    private static readonly string[] Schemes = ["unix", "tcp", "npipe"];
+
+    public ValidateOptionsResult Validate(string? name, DockerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (!Uri.TryCreate(options.Endpoint, UriKind.Absolute, out var uri) || !Schemes.Contains(uri.Scheme, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add($"MiniPaas:Docker:Endpoint '{options.Endpoint}' must be a unix://, tcp:// or npipe:// URI.");
+        }
+
+        if (options.ProbeInterval <= TimeSpan.Zero)
+        {
+            errors.Add("MiniPaas:Docker:ProbeInterval must be positive.");
+        }
+
+        return OptionsErrors.ToResult(errors);
+    }
+}
+
+/// <summary>Checks <see cref="RuntimeOptions"/>: network mode, port range and positive timeouts.</summary>
+public sealed class RuntimeOptionsValidator : IValidateOptions<RuntimeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RuntimeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (!string.Equals(options.NetworkMode, "bridge", StringComparison.OrdinalIgnoreCase) && !options.IsHostNetwork)
+        {
+            errors.Add($"MiniPaas:Runtime:NetworkMode '{options.NetworkMode}' must be 'bridge' or 'host'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.BridgeNetwork))
+        {
+            errors.Add("MiniPaas:Runtime:BridgeNetwork must not be empty.");
+        }
+
+        OptionsErrors.RequirePort(errors, "MiniPaas:Runtime:ContainerPort", options.ContainerPort);
+        OptionsErrors.RequirePositive(errors, "MiniPaas:Runtime:HealthTimeout", options.HealthTimeout);
+        OptionsErrors.RequirePositive(errors, "MiniPaas:Runtime:ReconcileInterval", options.ReconcileInterval);
+        if (options.DrainDelay < TimeSpan.Zero)
+        {
+            errors.Add("MiniPaas:Runtime:DrainDelay must not be negative.");
+        }
+
+        if (options.KeepImagesPerProject < 1)
+        {
+            errors.Add("MiniPaas:Runtime:KeepImagesPerProject must be at least 1.");
+        }
+
+        return OptionsErrors.ToResult(errors);
+    }
+}
+
+/// <summary>Checks <see cref="IngressOptions"/>: mode, port and apps domain.</summary>
+public sealed class IngressOptionsValidator : IValidateOptions<IngressOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IngressOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (!string.Equals(options.Mode, "Yarp", StringComparison.OrdinalIgnoreCase) && !string.Equals(options.Mode, "Traefik", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"MiniPaas:Ingress:Mode '{options.Mode}' must be 'Yarp' or 'Traefik'.");
+        }
+
+        if (options.Port is { } port)
+        {
+            OptionsErrors.RequirePort(errors, "MiniPaas:Ingress:Port", port);
+        }
+
+        if (!IsValidDomain(options.AppsDomain))
+        {
+            errors.Add($"MiniPaas:Ingress:AppsDomain '{options.AppsDomain}' is not a valid domain name.");
+        }
+
+        return OptionsErrors.ToResult(errors);
+    }
+
+    // A DNS name: dot-separated labels of letters, digits and inner hyphens (apps become <subdomain>.<AppsDomain>).
+    internal static bool IsValidDomain(string? domain)
+    {
+        if (string.IsNullOrWhiteSpace(domain) || domain.Length > 253)
+        {
+            return false;
+        }
+
+        return domain.Split('.').All(label =>
+            label.Length is > 0 and <= 63
+            && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')
+            && label[0] != '-' && label[^1] != '-');
+    }
+}
+
+/// <summary>Checks <see cref="BuilderOptions"/>: concurrency 1–32, positive CPU, memory and timeout.</summary>
+public sealed class BuilderOptionsValidator : IValidateOptions<BuilderOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BuilderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (options.MaxConcurrentBuilds is < 1 or > 32)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"MiniPaas:Builder:MaxConcurrentBuilds {options.MaxConcurrentBuilds} must be between 1 and 32."));
+        }
+
+        if (!(options.BuildCpus > 0))
+        {
+            errors.Add("MiniPaas:Builder:BuildCpus must be greater than 0.");
+        }
+
+        if (options.BuildMemoryMiB <= 0)
+        {
+            errors.Add("MiniPaas:Builder:BuildMemoryMiB must be greater than 0.");
+        }
+
+        OptionsErrors.RequirePositive(errors, "MiniPaas:Builder:BuildTimeout", options.BuildTimeout);
+        return OptionsErrors.ToResult(errors);
+    }
+}
+
+internal static class OptionsErrors
+{
+    public static ValidateOptionsResult ToResult(List<string> errors) =>
+        errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+
+    public static void RequirePort(List<string> errors, string key, int port)
+    {
+        if (port is < 1 or > 65535)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key} {port} must be between 1 and 65535."));
+        }
+    }
+
+    public static void RequirePositive(List<string> errors, string key, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            errors.Add($"{key} must be positive.");
+        }
+    }
+}

@@ -1,0 +1,460 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MiniPaas.Core.Configuration;
+
+namespace MiniPaas.Core.Deploying.Docker;
+
+/// <summary>
+/// Runs deployment containers on the Docker engine: unprivileged, limited, labelled, never pulling.
+/// In <c>host</c> network mode each container gets a free loopback port through <c>PORT</c>; in <c>bridge</c> mode it joins
+/// the user network <see cref="RuntimeOptions.BridgeNetwork"/> and is reached by its address.
+/// </summary>
+public sealed partial class DockerContainerRuntime(
+    DockerClientProvider clients,
+    IOptions<RuntimeOptions> runtimeOptions,
+    ILogger<DockerContainerRuntime> logger) : IContainerRuntime, IDisposable
+{
+    /// <summary>Seconds the engine waits after SIGTERM before SIGKILL; apps get <c>--init</c> so signals reach them.</summary>
+    internal const int StopTimeoutSeconds = 5;
+
+    private const string PortVariable = "PORT";
+
+    // Capabilities a web app never needs; dropping them narrows what a compromised app can do on the host network.
+    private static readonly string[] DroppedCapabilities = ["NET_RAW", "MKNOD", "AUDIT_WRITE", "SYS_CHROOT", "SETFCAP"];
+
+    private readonly SemaphoreSlim _networkGate = new(1, 1);
+
+    private DockerClient Client => clients.GetClient();
+
+    public async Task<ContainerInfo> StartAsync(ContainerSpec spec, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var options = runtimeOptions.Value;
+
+        // The create call itself never pulls, but checking first gives a clear reason instead of "No such image".
+        if (!await ImageExistsAsync(spec.Image, ct).ConfigureAwait(false))
+        {
+            throw new ContainerRuntimeException($"Image '{spec.Image}' is not present on the Docker engine; MiniPaas never pulls — build or load it first")
+            {
+                IsImageMissing = true,
+            };
+        }
+
+        int port;
+        string networkMode;
+        if (options.IsHostNetwork)
+        {
+            port = FreeLoopbackPort();
+            networkMode = "host";
+        }
+        else
+        {
+            port = spec.Port > 0 ? spec.Port : options.ContainerPort;
+            networkMode = options.BridgeNetwork;
+            await EnsureBridgeNetworkAsync(options.BridgeNetwork, ct).ConfigureAwait(false);
+        }
+
+        var env = new Dictionary<string, string>(spec.Environment, StringComparer.Ordinal)
+        {
+            // Set last so a user variable named PORT cannot point the ingress at the wrong port.
+            [PortVariable] = port.ToString(CultureInfo.InvariantCulture),
+        };
+        var labels = new Dictionary<string, string>(spec.Labels, StringComparer.Ordinal)
+        {
+            [ContainerLabels.Managed] = "true",
+        };
+
+        var parameters = new CreateContainerParameters
+        {
+            Name = spec.Name,
+            Image = spec.Image,
+            Env = [.. env.Select(kv => $"{kv.Key}={kv.Value}")],
+            Labels = labels,
+            Tty = false,
+            StopTimeout = TimeSpan.FromSeconds(StopTimeoutSeconds),
+            HostConfig = new HostConfig
+            {
+                NetworkMode = networkMode,
+                // A PID 1 that ignores SIGTERM would make every stop wait the full timeout.
+                Init = true,
+                RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.UnlessStopped },
+                NanoCPUs = spec.Cpus is > 0 ? (long)(spec.Cpus.Value * 1_000_000_000) : 0,
+                Memory = spec.MemoryMiB is > 0 ? spec.MemoryMiB.Value * 1024 * 1024 : 0,
+                Privileged = false,
+                SecurityOpt = ["no-new-privileges"],
+                CapDrop = DroppedCapabilities,
+                Mounts = [],
+                Binds = [],
+            },
+        };
+
+        string id;
+        try
+        {
+            var created = await Client.Containers.CreateContainerAsync(parameters, ct).ConfigureAwait(false);
+            id = created.ID;
+            foreach (var warning in created.Warnings ?? [])
+            {
+                LogCreateWarning(spec.Name, warning);
+            }
+        }
+        catch (Exception ex) when (IsEngineFailure(ex))
+        {
+            throw Wrap($"Could not create container '{spec.Name}' from '{spec.Image}'", ex);
+        }
+
+        try
+        {
+            await Client.Containers.StartContainerAsync(id, new ContainerStartParameters(), ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsEngineFailure(ex))
+        {
+            // Do not leave a created-but-dead container behind: the name would block the next attempt.
+            await TryRemoveAsync(id).ConfigureAwait(false);
+            throw Wrap($"Could not start container '{spec.Name}'", ex);
+        }
+
+        LogStarted(spec.Name, id, spec.Image);
+        return await InspectAsync(id, ct).ConfigureAwait(false)
+            ?? throw new ContainerRuntimeException($"Container '{spec.Name}' disappeared right after it started");
+    }
+
+    public async Task StopAsync(string containerId, CancellationToken ct = default)
+    {
+        try
+        {
+            await Client.Containers.StopContainerAsync(containerId, new ContainerStopParameters { WaitBeforeKillSeconds = StopTimeoutSeconds }, ct)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsEngineFailure(ex))
+        {
+            throw Wrap($"Could not stop container '{containerId}'", ex);
+        }
+    }
+
+    public async Task RestartAsync(string containerId, CancellationToken ct = default)
+    {
+        try
+        {
+            await Client.Containers.RestartContainerAsync(containerId, new ContainerRestartParameters { WaitBeforeKillSeconds = StopTimeoutSeconds }, ct)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsEngineFailure(ex))
+        {
+            throw Wrap($"Could not restart container '{containerId}'", ex);
+        }
+    }
+
+    public async Task RemoveAsync(string containerId, CancellationToken ct = default)
+    {
+        try
+        {
+            await Client.Containers.RemoveContainerAsync(containerId, new ContainerRemoveParameters { Force = true }, ct).ConfigureAwait(false);
+        }
+        catch (DockerApiException ex) when (DockerErrors.IsNotFound(ex))
+        {
+            // Already gone: removal is idempotent.
+        }
+        catch (Exception ex) when (IsEngineFailure(ex))
+        {
+            throw Wrap($"Could not remove container '{containerId}'", ex);
+        }
+    }
+
+    public async Task<IReadOnlyList<ContainerInfo>> ListManagedAsync(CancellationToken ct = default)
+    {
+        IList<ContainerListResponse> listed;
+        try
+        {
+            listed = await Client.Containers.ListContainersAsync(
+                new ContainersListParameters
+                {
+                    All = true,
+                    Filters = new Dictionary<string, IDictionary<string, bool>>
+                    {
+                        ["label"] = new Dictionary<string, bool> { [ContainerLabels.Project] = true },
+                    },
+                },
+                ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsEngineFailure(ex))
+        {
+            throw Wrap("Could not list MiniPaas containers", ex);
+        }
+
+        // The list lacks env and exit codes; inspecting each gives the same view as InspectAsync. Few containers, so cheap.
+        var result = new List<ContainerInfo>(listed.Count);
+        foreach (var item in listed)
+        {
+            var info = await InspectAsync(item.ID, ct).ConfigureAwait(false);
+            if (info is not null)
+            {
+                result.Add(info);
+            }
+        }
+
+        return result;
+    }
+
+    public async Task<ContainerInfo?> InspectAsync(string containerId, CancellationToken ct = default)
+    {
+        ContainerInspectResponse inspected;
+        try
+        {
+            inspected = await Client.Containers.InspectContainerAsync(containerId, ct).ConfigureAwait(false);
+        }
+        catch (DockerApiException ex) when (DockerErrors.IsNotFound(ex))
+        {
+            return null;
+        }
+        catch (Exception ex) when (IsEngineFailure(ex))
+        {
+            throw Wrap($"Could not inspect container '{containerId}'", ex);
+        }
+
+        return ToInfo(inspected);
+    }
+
+    public async Task<IReadOnlyList<string>> TailLogsAsync(string containerId, int lines, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(lines);
+        if (lines == 0)
+        {
+            return [];
+        }
+
+        try
+        {
+            using var stream = await Client.Containers.GetContainerLogsAsync(
+                containerId,
+                tty: false,
+                new ContainerLogsParameters
+                {
+                    ShowStdout = true,
+                    ShowStderr = true,
+                    Follow = false,
+                    Tail = lines.ToString(CultureInfo.InvariantCulture),
+                },
+                ct).ConfigureAwait(false);
+            var collected = await ReadLinesAsync(stream, ct).ConfigureAwait(false);
+            return collected.Count <= lines ? collected : collected.GetRange(collected.Count - lines, lines);
+        }
+        catch (DockerApiException ex) when (DockerErrors.IsNotFound(ex))
+        {
+            throw new ContainerRuntimeException($"Container '{containerId}' does not exist", ex);
+        }
+        catch (Exception ex) when (IsEngineFailure(ex))
+        {
+            throw Wrap($"Could not read logs of container '{containerId}'", ex);
+        }
+    }
+
+    public async Task<bool> ImageExistsAsync(string image, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(image);
+        try
+        {
+            await Client.Images.InspectImageAsync(image, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (DockerApiException ex) when (DockerErrors.IsNotFound(ex))
+        {
+            return false;
+        }
+        catch (Exception ex) when (IsEngineFailure(ex))
+        {
+            throw Wrap($"Could not look up image '{image}'", ex);
+        }
+    }
+
+    public async Task RemoveImageAsync(string image, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(image);
+        try
+        {
+            await Client.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = false, NoPrune = false }, ct).ConfigureAwait(false);
+        }
+        catch (DockerApiException ex) when (DockerErrors.IsNotFound(ex))
+        {
+            // Already gone.
+        }
+        catch (Exception ex) when (IsEngineFailure(ex))
+        {
+            throw Wrap($"Could not remove image '{image}'", ex);
+        }
+    }
+
+    public void Dispose() => _networkGate.Dispose();
+
+    /// <summary>A TCP port free on 127.0.0.1 right now (bound then released; the container binds it moments later).</summary>
+    internal static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    internal static async Task<List<string>> ReadLinesAsync(MultiplexedStream stream, CancellationToken ct)
+    {
+        var lines = new List<string>();
+        // Frames may hold several or partial lines, and stdout/stderr interleave: one pending buffer per stream.
+        var pending = new Dictionary<MultiplexedStream.TargetStream, StringBuilder>();
+        var decoders = new Dictionary<MultiplexedStream.TargetStream, Decoder>();
+        var buffer = new byte[16 * 1024];
+        var chars = new char[Encoding.UTF8.GetMaxCharCount(buffer.Length)];
+        while (true)
+        {
+            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false);
+            if (read.EOF)
+            {
+                break;
+            }
+
+            if (!pending.TryGetValue(read.Target, out var line))
+            {
+                line = pending[read.Target] = new StringBuilder();
+                decoders[read.Target] = Encoding.UTF8.GetDecoder();
+            }
+
+            var count = decoders[read.Target].GetChars(buffer, 0, read.Count, chars, 0);
+            for (var i = 0; i < count; i++)
+            {
+                if (chars[i] == '\n')
+                {
+                    lines.Add(TrimCarriageReturn(line));
+                    line.Clear();
+                }
+                else
+                {
+                    line.Append(chars[i]);
+                }
+            }
+        }
+
+        foreach (var rest in pending.Values.Where(b => b.Length > 0))
+        {
+            lines.Add(TrimCarriageReturn(rest));
+        }
+
+        return lines;
+    }
+
+    private static string TrimCarriageReturn(StringBuilder line) =>
+        line.Length > 0 && line[^1] == '\r' ? line.ToString(0, line.Length - 1) : line.ToString();
+
+    private ContainerInfo ToInfo(ContainerInspectResponse inspected)
+    {
+        var env = inspected.Config?.Env ?? [];
+        var portText = env.FirstOrDefault(e => e.StartsWith(PortVariable + "=", StringComparison.Ordinal))?[(PortVariable.Length + 1)..];
+        var hasPort = int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port > 0;
+        var isHost = string.Equals(inspected.HostConfig?.NetworkMode, "host", StringComparison.Ordinal);
+
+        string? upstream = null;
+        if (hasPort && isHost)
+        {
+            upstream = $"127.0.0.1:{port}";
+        }
+        else if (hasPort && inspected.NetworkSettings?.Networks is { } networks)
+        {
+            var preferred = runtimeOptions.Value.BridgeNetwork;
+            var address = networks.TryGetValue(preferred, out var endpoint) && !string.IsNullOrEmpty(endpoint.IPAddress)
+                ? endpoint.IPAddress
+                : networks.Values.Select(n => n.IPAddress).FirstOrDefault(ip => !string.IsNullOrEmpty(ip));
+            upstream = address is null ? null : $"{address}:{port}";
+        }
+
+        var running = inspected.State?.Running ?? false;
+        return new ContainerInfo(
+            inspected.ID,
+            inspected.Name?.TrimStart('/') ?? inspected.ID,
+            inspected.Config?.Image ?? inspected.Image,
+            new Dictionary<string, string>(inspected.Config?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+            running,
+            running ? null : (int?)inspected.State?.ExitCode,
+            (int)inspected.RestartCount,
+            upstream);
+    }
+
+    private async Task EnsureBridgeNetworkAsync(string name, CancellationToken ct)
+    {
+        await _networkGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            try
+            {
+                await Client.Networks.InspectNetworkAsync(name, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (DockerApiException ex) when (DockerErrors.IsNotFound(ex))
+            {
+                // Create it below.
+            }
+
+            await Client.Networks.CreateNetworkAsync(
+                new NetworksCreateParameters
+                {
+                    Name = name,
+                    Driver = "bridge",
+                    CheckDuplicate = true,
+                    Labels = new Dictionary<string, string> { [ContainerLabels.Managed] = "true" },
+                },
+                ct).ConfigureAwait(false);
+            LogNetworkCreated(name);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
+        {
+            // Another MiniPaas process created it between our inspect and create.
+        }
+        catch (Exception ex) when (IsEngineFailure(ex))
+        {
+            throw Wrap($"Could not create the Docker network '{name}' (set MiniPaas__Runtime__NetworkMode=host where the engine has no bridge)", ex);
+        }
+        finally
+        {
+            _networkGate.Release();
+        }
+    }
+
+    private async Task TryRemoveAsync(string id)
+    {
+        try
+        {
+            await Client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsEngineFailure(ex))
+        {
+            LogCleanupFailed(id, ex);
+        }
+    }
+
+    private static bool IsEngineFailure(Exception ex) => ex is DockerApiException || DockerErrors.IsTransport(ex);
+
+    private ContainerRuntimeException Wrap(string what, Exception ex) => ex switch
+    {
+        DockerApiException api => new ContainerRuntimeException($"{what}: {DockerErrors.ApiMessage(api)}", ex)
+        {
+            IsImageMissing = DockerErrors.IsNotFound(api) && DockerErrors.ApiMessage(api).Contains("image", StringComparison.OrdinalIgnoreCase),
+        },
+        _ => new ContainerRuntimeException($"{what}: {DockerErrors.Unreachable(clients.Endpoint, ex)}", ex),
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Started container {Name} ({Id}) from {Image}")]
+    private partial void LogStarted(string name, string id, string image);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Docker warned while creating {Name}: {Warning}")]
+    private partial void LogCreateWarning(string name, string warning);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created Docker network {Network}")]
+    private partial void LogNetworkCreated(string network);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove container {Id} after a failed start")]
+    private partial void LogCleanupFailed(string id, Exception exception);
+}

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MiniPaas.Core.Git;
+
+// In the Configuration namespace so CoreHostingExtensions calls builder.AddMiniPaasGit() without another using.
+namespace MiniPaas.Core.Configuration;
+
+/// <summary>Registers the git client (<see cref="CliGitClient"/> as <see cref="IGitClient"/>) and the work folders.</summary>
+public static class GitHostingExtensions
+{
+    public static IHostApplicationBuilder AddMiniPaasGit(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<IGitClient>(sp => new CliGitClient(sp.GetRequiredService<ILogger<CliGitClient>>()));
+        builder.Services.TryAddSingleton<WorkspaceDirectory>();
+        return builder;
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace MiniPaas.Core.Persistence;
+
+/// <summary>
+/// MiniPaas state in PostgreSQL. Tables and columns are snake_case; the mapping of each entity lives in <c>Mapping/</c>.
+/// Get instances from <see cref="IDbContextFactory{TContext}"/> and dispose them after each unit of work.
+/// </summary>
+public sealed class MiniPaasDbContext(DbContextOptions<MiniPaasDbContext> options) : DbContext(options)
+{
+    public DbSet<UserRecord> Users => Set<UserRecord>();
+
+    public DbSet<ProjectRecord> Projects => Set<ProjectRecord>();
+
+    public DbSet<DeploymentRecord> Deployments => Set<DeploymentRecord>();
+
+    public DbSet<EnvVarRecord> EnvVars => Set<EnvVarRecord>();
+
+    public DbSet<BuildLogRecord> BuildLogs => Set<BuildLogRecord>();
+
+    public DbSet<RuntimeLogRecord> RuntimeLogs => Set<RuntimeLogRecord>();
+
+    public DbSet<AnalyticsEventRecord> AnalyticsEvents => Set<AnalyticsEventRecord>();
+
+    /// <summary>The options every MiniPaas context uses: Npgsql, snake_case names, migrations in this assembly.</summary>
+    public static DbContextOptions<MiniPaasDbContext> CreateOptions(string connectionString) =>
+        new DbContextOptionsBuilder<MiniPaasDbContext>()
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention()
+            .Options;
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(MiniPaasDbContext).Assembly);
+    }
+}

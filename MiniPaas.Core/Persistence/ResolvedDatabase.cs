@@ -1,0 +1,14 @@
+namespace MiniPaas.Core.Persistence;
+
+/// <summary>
+/// The database chosen at start-up. <see cref="ConnectionString"/> holds the password: never log it, log <see cref="Description"/>.
+/// Disposing stops what MiniPaas started for it (the private cluster).
+/// </summary>
+public sealed class ResolvedDatabase(string connectionString, DatabaseDescription description, IAsyncDisposable? owner = null) : IAsyncDisposable
+{
+    public string ConnectionString { get; } = connectionString;
+
+    public DatabaseDescription Description { get; } = description;
+
+    public ValueTask DisposeAsync() => owner?.DisposeAsync() ?? ValueTask.CompletedTask;
+}

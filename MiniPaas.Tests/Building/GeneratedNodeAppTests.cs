@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Sockets;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MiniPaas.Core.Building;
+using MiniPaas.Core.Building.Docker;
+using MiniPaas.Core.Configuration;
+
+namespace MiniPaas.Tests.Building;
+
+[Trait("Category", "Docker")]
+public sealed class GeneratedNodeAppTests(NodeImageFixture node) : IClassFixture<NodeImageFixture>
+{
+    [Fact]
+    public async Task BuildAsync_GeneratedNodeDockerfile_RunsAsNonRootAndServesOnPort()
+    {
+        using var repo = new SampleRepo()
+            .With("package.json", """{"name":"hello","version":"1.0.0","scripts":{"start":"node server.js"}}""")
+            .With("package-lock.json", """{"name":"hello","version":"1.0.0","lockfileVersion":3,"requires":true,"packages":{"":{"name":"hello","version":"1.0.0"}}}""")
+            .With("server.js", """
+                require('http').createServer((req, res) => res.end('node ok as ' + process.getuid()))
+                  .listen(Number(process.env.PORT), '127.0.0.1');
+                """);
+        var options = new BuilderOptions { NetworkMode = "host" };
+        options.BaseImages["node"] = NodeImageFixture.Image;
+        var plan = new BuildPlanner(new StackDetector(), new DockerfileGenerator(new BaseImageCatalog(Options.Create(options)))).Plan(repo.Path);
+        var builder = new DockerImageBuilder(
+            new BuildEngineClient(new MiniPaas.Core.Deploying.Docker.DockerClientProvider(Options.Create(new DockerOptions()))), Options.Create(options), TimeProvider.System, NullLogger<DockerImageBuilder>.Instance);
+        var tag = $"minipaas-test/build:{Guid.NewGuid():N}";
+        var lines = new List<BuildOutputLine>();
+
+        var result = await builder.BuildAsync(repo.Path, plan.DockerfilePath, tag, new Dictionary<string, string>(), plan.ExtraFiles,
+            new SynchronousProgress<BuildOutputLine>(lines.Add));
+        try
+        {
+            Assert.True(result.Succeeded, result.FailureReason + "\n" + plan.GeneratedDockerfile + "\n" + string.Join('\n', lines.Select(l => l.Text)));
+            Assert.Contains(lines, l => l.Text.Contains("RUN npm ci", StringComparison.Ordinal));
+
+            var port = FreePort();
+            var container = await node.Client.Containers.CreateContainerAsync(new CreateContainerParameters
+            {
+                Image = tag,
+                Env = [$"PORT={port}"],
+                HostConfig = new HostConfig { NetworkMode = "host" },
+            });
+            try
+            {
+                await node.Client.Containers.StartContainerAsync(container.ID, new ContainerStartParameters());
+                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+                string? body = null;
+                var deadline = DateTime.UtcNow.AddSeconds(20);
+                while (body is null && DateTime.UtcNow < deadline)
+                {
+                    try
+                    {
+                        body = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/"));
+                    }
+                    catch (HttpRequestException)
+                    {
+                        await Task.Delay(250);
+                    }
+                }
+
+                Assert.Equal("node ok as 10001", body);
+            }
+            finally
+            {
+                await node.Client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+            }
+        }
+        finally
+        {
+            if (result.Succeeded)
+            {
+                await node.Client.Images.DeleteImageAsync(tag, new ImageDeleteParameters { Force = true });
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MiniPaas.Tests.Shared;
+
+/// <summary>
+/// Runs the whole MiniPaas.Web app in-process on a real Kestrel socket on loopback, for browser and HTTP tests.
+/// The app's own services are used by default; a derived fixture overrides <see cref="ConfigureServices"/> or
+/// <see cref="ConfigureSettings"/> to opt into fakes or other configuration.
+/// </summary>
+public class AppFixture : IAsyncLifetime
+{
+    private DashboardFactory? _factory;
+
+    /// <summary>A fresh temporary <c>MiniPaas:DataDirectory</c>, removed on dispose.</summary>
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "minipaas-app-" + Guid.NewGuid().ToString("N")[..8]);
+
+    /// <summary>The dashboard's base address, <c>http://127.0.0.1:&lt;port&gt;/</c>.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>The port given to the ingress (<c>MiniPaas:Ingress:Port</c>).</summary>
+    public int IngressPort { get; private set; }
+
+    /// <summary>PostgreSQL to use (<c>MiniPaas:Database:ConnectionString</c>); null lets the app choose its embedded default.</summary>
+    protected virtual string? ConnectionString => null;
+
+    /// <summary>The running app's services.</summary>
+    public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("The app is not started.");
+
+    /// <summary>An <see cref="HttpClient"/> talking to the real socket.</summary>
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
+
+    /// <summary>Registrations applied after the app's own (override here).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    /// <summary>Configuration added on top of the defaults below.</summary>
+    protected virtual void ConfigureSettings(IDictionary<string, string?> settings)
+    {
+    }
+
+    public virtual Task InitializeAsync()
+    {
+        Directory.CreateDirectory(DataDirectory);
+        var port = FreeLoopbackPort();
+        IngressPort = FreeLoopbackPort();
+        var settings = new Dictionary<string, string?>
+        {
+            ["urls"] = $"http://127.0.0.1:{port}",
+            ["MiniPaas:DataDirectory"] = DataDirectory,
+            ["MiniPaas:Runtime:NetworkMode"] = "host",
+            ["MiniPaas:Ingress:Port"] = IngressPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (ConnectionString is { } connectionString)
+        {
+            settings["MiniPaas:Database:ConnectionString"] = connectionString;
+        }
+
+        ConfigureSettings(settings);
+        _factory = new DashboardFactory(settings, ConfigureServices);
+        _factory.UseKestrel();
+        _factory.StartServer();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        return Task.CompletedTask;
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Log files may still be flushing; a temp folder left behind is harmless.
+        }
+    }
+
+    internal static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class DashboardFactory(IDictionary<string, string?> settings, Action<IServiceCollection> configureServices)
+        : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Development");
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
+            builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
+            builder.ConfigureTestServices(configureServices);
+        }
+    }
+}

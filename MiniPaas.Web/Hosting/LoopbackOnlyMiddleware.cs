@@ -1,0 +1,54 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using MiniPaas.Core.Configuration;
+using MiniPaas.Web.Health;
+
+namespace MiniPaas.Web.Hosting;
+
+/// <summary>
+/// Single-owner stance: while GitHub sign-in is not configured nobody is authenticated, so the dashboard answers
+/// only to the machine itself. Requests for apps (<c>&lt;subdomain&gt;.&lt;AppsDomain&gt;</c>) are the public
+/// surface and pass untouched; so do the health endpoints, which orchestrators probe from outside loopback.
+/// </summary>
+public sealed class LoopbackOnlyMiddleware(RequestDelegate next, IConfiguration configuration, IOptions<IngressOptions> ingress)
+{
+    internal const string Message = "MiniPaas dashboard answers only on loopback until GitHub sign-in is configured (MiniPaas:GitHub:ClientId).";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (IsAllowed(context))
+        {
+            return next(context);
+        }
+
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(Message, context.RequestAborted);
+    }
+
+    private bool IsAllowed(HttpContext context)
+    {
+        if (!string.IsNullOrEmpty(configuration["MiniPaas:GitHub:ClientId"]))
+        {
+            return true;
+        }
+
+        // No remote address means an in-process or unix-socket caller: local by construction.
+        var remote = context.Connection.RemoteIpAddress;
+        if (remote is null || IPAddress.IsLoopback(remote))
+        {
+            return true;
+        }
+
+        var path = context.Request.Path;
+        if (path.Equals(HealthEndpoints.LivePath, StringComparison.OrdinalIgnoreCase) || path.Equals(HealthEndpoints.ReadyPath, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var host = context.Request.Host.Host;
+        var appsSuffix = "." + ingress.Value.AppsDomain.Trim('.');
+        return host.Length > appsSuffix.Length && host.EndsWith(appsSuffix, StringComparison.OrdinalIgnoreCase);
+    }
+}

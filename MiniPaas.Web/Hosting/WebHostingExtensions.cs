@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using MiniPaas.Core.Configuration;
+using MiniPaas.Web.Components;
+using MiniPaas.Web.Health;
+using MudBlazor.Services;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace MiniPaas.Web.Hosting;
+
+/// <summary>Registers and maps the dashboard: logging, Blazor + MudBlazor, health endpoints, the loopback guard.</summary>
+public static class WebHostingExtensions
+{
+    public static WebApplicationBuilder AddMiniPaasWeb(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        // Configured from services so that test hosts' configuration overrides (applied at Build) are honoured.
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            var configuration = services.GetRequiredService<IConfiguration>();
+            logger
+                .MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                // The host logs a start-up failure with its stack trace; StartupFailure already prints known ones as one line
+                // and unknown ones still surface with their trace when they escape Main.
+                .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", LogEventLevel.Fatal)
+                .ReadFrom.Configuration(configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext()
+                .WriteTo.Console();
+
+            // Bound by hand, not through IOptions: a validation failure must reach the start-up report with all the others,
+            // not surface early from building the logger.
+            var options = configuration.GetSection(MiniPaasOptions.SectionName).Get<MiniPaasOptions>() ?? new MiniPaasOptions();
+            if (!string.IsNullOrWhiteSpace(options.DataDirectory))
+            {
+                logger.WriteTo.File(
+                    new CompactJsonFormatter(),
+                    Path.Combine(options.ResolvedDataDirectory, "logs", "minipaas-.log"),
+                    rollingInterval: RollingInterval.Day,
+                    retainedFileCountLimit: 14);
+            }
+        });
+
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag], timeout: TimeSpan.FromSeconds(5))
+            .AddCheck<EngineHealthCheck>("docker", tags: [HealthEndpoints.ReadyTag]);
+
+        return builder;
+    }
+
+    public static WebApplication MapMiniPaasWeb(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        }
+
+        app.UseMiddleware<LoopbackOnlyMiddleware>();
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+
+        app.MapHealthChecks(HealthEndpoints.LivePath, new HealthCheckOptions { Predicate = _ => false }).DisableAntiforgery();
+        app.MapHealthChecks(HealthEndpoints.ReadyPath, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(HealthEndpoints.ReadyTag),
+            ResponseWriter = HealthEndpoints.WriteJsonAsync,
+        }).DisableAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

@@ -1,0 +1,185 @@
+using System.Net;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using MiniPaas.Core.Ingress;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace MiniPaas.Web.Ingress;
+
+/// <summary>
+/// Answers every request whose Host is <c>&lt;subdomain&gt;.&lt;AppsDomain&gt;</c>: proxies to the live upstream through
+/// YARP's <see cref="IHttpForwarder"/>, or answers 404 (unknown app), 503 (no live deployment), 502/504 (upstream down).
+/// </summary>
+/// <remarks>
+/// Why the forwarder rather than <c>MapReverseProxy</c>: the host branch runs before endpoint routing is consulted, but
+/// <c>WebApplication</c> inserts its implicit <c>UseRouting</c> at the very start of the pipeline, so an endpoint (a Blazor
+/// page) is already chosen when the branch runs and a nested <c>UseRouting</c> skips matching. Forwarding directly keeps the
+/// branch independent of the dashboard's endpoints; the <see cref="RouteTableProxyConfigProvider"/> stays registered and in
+/// sync as the same table seen through YARP's config model.
+/// </remarks>
+public sealed partial class AppIngressHandler : IDisposable
+{
+    private readonly RouteTable _table;
+    private readonly IHttpForwarder _forwarder;
+    private readonly IRequestObserver _observer;
+    private readonly IngressEndpoint _endpoint;
+    private readonly IReadOnlySet<string> _dashboardHosts;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AppIngressHandler> _logger;
+    private readonly HttpTransformer _transformer;
+    private readonly string _hostSuffix;
+
+    // One invoker for every upstream: SocketsHttpHandler already keeps a separate connection pool per host:port, and a
+    // single long-lived handler avoids disposing a pool while a request of the previous deployment is still draining.
+    private readonly HttpMessageInvoker _invoker = new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+        ActivityHeadersPropagator = null,
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        // Idle connections to a replaced deployment go away quickly.
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+    });
+
+    public AppIngressHandler(
+        RouteTable table,
+        IHttpForwarder forwarder,
+        ITransformBuilder transforms,
+        IRequestObserver observer,
+        IngressEndpoint endpoint,
+        IngressListenPlan plan,
+        TimeProvider time,
+        ILogger<AppIngressHandler> logger)
+    {
+        ArgumentNullException.ThrowIfNull(transforms);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(plan);
+        _table = table;
+        _forwarder = forwarder;
+        _observer = observer;
+        _endpoint = endpoint;
+        _dashboardHosts = plan.DashboardHosts;
+        _time = time;
+        _logger = logger;
+        _hostSuffix = "." + endpoint.AppsDomain;
+        // Default transforms: X-Forwarded-For/Proto/Host/Prefix; the upstream sees its own address as Host.
+        _transformer = transforms.Create(_ => { });
+    }
+
+    /// <summary>The subdomain when <paramref name="host"/> is an app host, else null (the dashboard's own hosts included).</summary>
+    public string? MatchSubdomain(HostString host)
+    {
+        var name = host.Host;
+        if (!host.HasValue || name.Length <= _hostSuffix.Length
+            || !name.EndsWith(_hostSuffix, StringComparison.OrdinalIgnoreCase)
+            || _dashboardHosts.Contains(name))
+        {
+            return null;
+        }
+
+        return name[..^_hostSuffix.Length];
+    }
+
+    public async Task HandleAsync(HttpContext context, string subdomain)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        // The dashboard's status-code pages must never replace an app's own (empty-bodied) 404.
+        context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
+
+        var route = _table.Current.Find(subdomain);
+        if (route is null)
+        {
+            await IngressPages.WriteNotFoundAsync(context, subdomain, _endpoint.DashboardUrl);
+            return;
+        }
+
+        var started = _time.GetTimestamp();
+        var timestamp = _time.GetUtcNow();
+        var original = context.Response.Body;
+        var counter = new ByteCountingStream(original);
+        context.Response.Body = counter;
+        try
+        {
+            if (route.Upstream is null)
+            {
+                await IngressPages.WriteUnavailableAsync(context, route.Subdomain, route.Status);
+            }
+            else
+            {
+                await ProxyAsync(context, route.Subdomain, route.Upstream);
+            }
+        }
+        finally
+        {
+            context.Response.Body = original;
+            Observe(context, route, counter.BytesWritten, _time.GetElapsedTime(started), timestamp);
+        }
+    }
+
+    public void Dispose() => _invoker.Dispose();
+
+    private async Task ProxyAsync(HttpContext context, string subdomain, string upstream)
+    {
+        // The app decides how large a body it accepts (uploads); the dashboard's 30 MB default is not its business.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = null;
+        }
+
+        var error = await _forwarder.SendAsync(
+            context, $"http://{upstream}/", _invoker, RouteTableProxyConfigProvider.RequestConfig, _transformer);
+        if (error == ForwarderError.None)
+        {
+            return;
+        }
+
+        var exception = context.GetForwarderErrorFeature()?.Exception;
+        if (error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled)
+        {
+            return; // The client went away; nothing to tell anyone.
+        }
+
+        LogProxyFailed(subdomain, upstream, error, exception);
+        if (!context.Response.HasStarted)
+        {
+            var status = context.Response.StatusCode == StatusCodes.Status504GatewayTimeout
+                ? StatusCodes.Status504GatewayTimeout
+                : StatusCodes.Status502BadGateway;
+            await IngressPages.WriteBadGatewayAsync(context, subdomain, status);
+        }
+    }
+
+    private void Observe(HttpContext context, AppRoute route, long bytes, TimeSpan elapsed, DateTimeOffset timestamp)
+    {
+        try
+        {
+            _observer.OnRequestCompleted(new ProxiedRequest(
+                route.ProjectId,
+                route.DeploymentId,
+                route.Subdomain,
+                context.Request.Method,
+                context.Request.Path.Value ?? "/",
+                context.Response.StatusCode,
+                elapsed.TotalMilliseconds,
+                bytes,
+                context.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null,
+                context.Connection.RemoteIpAddress?.ToString(),
+                timestamp));
+        }
+#pragma warning disable CA1031 // A faulty observer must never break the proxy.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogObserverFailed(ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Proxying {Subdomain} to {Upstream} failed: {Error}")]
+    private partial void LogProxyFailed(string subdomain, string upstream, ForwarderError error, Exception? exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The request observer threw; the request record was dropped")]
+    private partial void LogObserverFailed(Exception exception);
+}

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MiniPaas.Core.Configuration;
+using MiniPaas.Core.Ingress;
+using Yarp.ReverseProxy.Configuration;
+
+namespace MiniPaas.Web.Ingress;
+
+/// <summary>Wires the embedded YARP ingress: <c>builder.AddMiniPaasIngress()</c>, then <c>app.UseMiniPaasIngress()</c>.</summary>
+public static partial class IngressHostingExtensions
+{
+    /// <summary>
+    /// Registers the route table (<see cref="RouteTable"/>, also as <see cref="IRouteTable"/>), the YARP config provider,
+    /// the forwarder, <see cref="IngressEndpoint"/> and a no-op <see cref="IRequestObserver"/> (replace it by registering
+    /// another before or after), and makes Kestrel listen on the ingress port in addition to the dashboard URLs.
+    /// </summary>
+    public static WebApplicationBuilder AddMiniPaasIngress(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var section = builder.Configuration.GetSection(IngressOptions.SectionName);
+        var options = section.Get<IngressOptions>() ?? new IngressOptions();
+        var plan = IngressListenPlan.Create(builder.Configuration[WebHostDefaults.ServerUrlsKey], options);
+
+        // Setting the URLs (rather than Kestrel Listen calls) keeps --urls / ASPNETCORE_URLS meaningful: explicit Listen
+        // calls would silently override them.
+        builder.WebHost.UseUrls([.. plan.AllUrls]);
+
+        var services = builder.Services;
+        services.AddOptions<IngressOptions>().Bind(section);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(plan);
+        services.AddSingleton(new IngressEndpoint(plan.Ingress.Port, options.AppsDomain, plan.DashboardUrl));
+        services.AddSingleton<RouteTable>();
+        services.AddSingleton<IRouteTable>(sp => sp.GetRequiredService<RouteTable>());
+        services.AddSingleton<RouteTableProxyConfigProvider>();
+        services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<RouteTableProxyConfigProvider>());
+        services.TryAddSingleton<IRequestObserver, NullRequestObserver>();
+        services.AddSingleton<AppIngressHandler>();
+        services.AddReverseProxy();
+        return builder;
+    }
+
+    /// <summary>
+    /// Checks that every port is free (throws <see cref="PortInUseException"/> with a one-line message otherwise) and adds
+    /// the host branch: requests for <c>&lt;x&gt;.&lt;AppsDomain&gt;</c> go to the app, everything else to the dashboard.
+    /// Call it first, right after <c>Build()</c>, so no dashboard middleware touches app traffic.
+    /// </summary>
+    public static WebApplication UseMiniPaasIngress(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var plan = app.Services.GetRequiredService<IngressListenPlan>();
+
+        // Only a real Kestrel binds ports; WebApplicationFactory's TestServer must not probe (or fail on) them.
+        if (app.Services.GetService<IServer>()?.GetType().Name.StartsWith("KestrelServer", StringComparison.Ordinal) == true)
+        {
+            plan.EnsurePortsFree();
+            LogIngressPort(app.Logger, plan.Ingress.Port, plan.IsIngressPortAutomatic ? "chosen automatically" : "configured");
+        }
+
+        var handler = app.Services.GetRequiredService<AppIngressHandler>();
+        app.Use((context, next) => handler.MatchSubdomain(context.Request.Host) is { } subdomain
+            ? handler.HandleAsync(context, subdomain)
+            : next(context));
+        return app;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "App ingress on port {Port} ({How})")]
+    private static partial void LogIngressPort(ILogger logger, int port, string how);
+}

@@ -1,0 +1,249 @@
+﻿CREATE TABLE IF NOT EXISTS __ef_migrations_history (
+    migration_id character varying(150) NOT NULL,
+    product_version character varying(32) NOT NULL,
+    CONSTRAINT pk___ef_migrations_history PRIMARY KEY (migration_id)
+);
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    CREATE TABLE users (
+        id bigint GENERATED ALWAYS AS IDENTITY,
+        github_id bigint,
+        login text NOT NULL,
+        name text,
+        avatar_url text,
+        encrypted_access_token text,
+        created_at timestamp with time zone NOT NULL,
+        last_sign_in_at timestamp with time zone,
+        CONSTRAINT pk_users PRIMARY KEY (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    CREATE TABLE projects (
+        id bigint GENERATED ALWAYS AS IDENTITY,
+        name text NOT NULL,
+        subdomain text NOT NULL,
+        source_url text NOT NULL,
+        branch text NOT NULL,
+        root_directory text NOT NULL,
+        dockerfile_path text,
+        port_override integer,
+        health_check_path text,
+        cpu_limit double precision,
+        memory_limit_mi_b bigint,
+        auto_deploy boolean NOT NULL,
+        owner_id bigint,
+        created_at timestamp with time zone NOT NULL,
+        updated_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_projects PRIMARY KEY (id),
+        CONSTRAINT fk_projects_users_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    CREATE TABLE deployments (
+        id bigint GENERATED ALWAYS AS IDENTITY,
+        project_id bigint NOT NULL,
+        status text NOT NULL,
+        failure_reason text,
+        trigger text NOT NULL,
+        triggered_by text,
+        commit_sha text,
+        commit_message text,
+        image_tag text,
+        container_id text,
+        container_name text,
+        upstream text,
+        generated_dockerfile text,
+        detected_stack text,
+        rollback_of_deployment_id bigint,
+        exit_code integer,
+        restart_count integer NOT NULL,
+        created_at timestamp with time zone NOT NULL,
+        started_at timestamp with time zone,
+        finished_at timestamp with time zone,
+        CONSTRAINT pk_deployments PRIMARY KEY (id),
+        CONSTRAINT ck_deployments_status CHECK (status IN ('queued', 'cloning', 'building', 'starting', 'running', 'failed', 'stopped', 'superseded', 'crashed')),
+        CONSTRAINT fk_deployments_deployments_rollback_of_deployment_id FOREIGN KEY (rollback_of_deployment_id) REFERENCES deployments (id) ON DELETE SET NULL,
+        CONSTRAINT fk_deployments_projects_project_id FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    CREATE TABLE env_vars (
+        id bigint GENERATED ALWAYS AS IDENTITY,
+        project_id bigint NOT NULL,
+        key text NOT NULL,
+        encrypted_value text NOT NULL,
+        is_secret boolean NOT NULL,
+        created_at timestamp with time zone NOT NULL,
+        updated_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_env_vars PRIMARY KEY (id),
+        CONSTRAINT fk_env_vars_projects_project_id FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    CREATE TABLE analytics_events (
+        seq bigint NOT NULL,
+        project_id bigint NOT NULL,
+        deployment_id bigint,
+        timestamp timestamp with time zone NOT NULL,
+        kind text NOT NULL,
+        data jsonb NOT NULL,
+        CONSTRAINT pk_analytics_events PRIMARY KEY (seq),
+        CONSTRAINT fk_analytics_events_deployments_deployment_id FOREIGN KEY (deployment_id) REFERENCES deployments (id) ON DELETE SET NULL,
+        CONSTRAINT fk_analytics_events_projects_project_id FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    CREATE TABLE build_logs (
+        seq bigint NOT NULL,
+        deployment_id bigint NOT NULL,
+        timestamp timestamp with time zone NOT NULL,
+        line text NOT NULL,
+        is_error boolean NOT NULL,
+        CONSTRAINT pk_build_logs PRIMARY KEY (seq),
+        CONSTRAINT fk_build_logs_deployments_deployment_id FOREIGN KEY (deployment_id) REFERENCES deployments (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    CREATE TABLE runtime_logs (
+        seq bigint NOT NULL,
+        project_id bigint NOT NULL,
+        deployment_id bigint NOT NULL,
+        timestamp timestamp with time zone NOT NULL,
+        stream text NOT NULL,
+        level text,
+        line text NOT NULL,
+        CONSTRAINT pk_runtime_logs PRIMARY KEY (seq),
+        CONSTRAINT fk_runtime_logs_deployments_deployment_id FOREIGN KEY (deployment_id) REFERENCES deployments (id) ON DELETE CASCADE,
+        CONSTRAINT fk_runtime_logs_projects_project_id FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    CREATE INDEX ix_analytics_events_deployment_id ON analytics_events (deployment_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    CREATE INDEX ix_analytics_events_project_id_kind_timestamp ON analytics_events (project_id, kind, timestamp);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    CREATE INDEX ix_build_logs_deployment_id_seq ON build_logs (deployment_id, seq);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    CREATE INDEX ix_deployments_project_id_created_at ON deployments (project_id, created_at DESC);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    CREATE INDEX ix_deployments_rollback_of_deployment_id ON deployments (rollback_of_deployment_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    CREATE INDEX ix_deployments_status ON deployments (status);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    CREATE UNIQUE INDEX ix_env_vars_project_id_key ON env_vars (project_id, key);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    CREATE UNIQUE INDEX ix_projects_name ON projects (name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    CREATE INDEX ix_projects_owner_id ON projects (owner_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    CREATE UNIQUE INDEX ix_projects_subdomain ON projects (subdomain);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    CREATE INDEX ix_runtime_logs_deployment_id_seq ON runtime_logs (deployment_id, seq);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    CREATE INDEX ix_runtime_logs_project_id_seq ON runtime_logs (project_id, seq);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    CREATE UNIQUE INDEX ix_users_github_id ON users (github_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125180451_InitialCreate') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261125180451_InitialCreate', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

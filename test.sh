@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test of the solution and ends with exactly one summary line: "N passed, N failed".
+# Exit code is dotnet test's (non-zero when a test failed or none ran).
+set -uo pipefail
+
+cd "$(dirname "$0")"
+
+rm -rf TestResults
+
+dotnet test MiniPaas.sln \
+  --logger "trx;LogFileName=results.trx" \
+  --logger "console;verbosity=normal" \
+  --results-directory TestResults
+status=$?
+
+passed=0
+failed=0
+shopt -s nullglob globstar
+trx_files=(TestResults/**/*.trx)
+for trx in "${trx_files[@]}"; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1 || true)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+
+if [ "$status" -eq 0 ] && { [ "${#trx_files[@]}" -eq 0 ] || [ "$passed" -eq 0 ]; }; then
+  echo "No tests ran" >&2
+  status=1
+fi
+
+echo "$passed passed, $failed failed"
+exit "$status"
