@@ -247,3 +247,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125182958_DeploymentHealthyAt') THEN
+    ALTER TABLE deployments ADD healthy_at timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261125182958_DeploymentHealthyAt') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261125182958_DeploymentHealthyAt', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -7,6 +7,7 @@ using MiniPaas.Core.Git;
 using MiniPaas.Core.Ingress;
 using MiniPaas.Core.Logs;
 using MiniPaas.Core.Persistence;
+using MiniPaas.Core.Projects;
 
 namespace MiniPaas.Core.Deploying;
 
@@ -20,7 +21,7 @@ public sealed partial class DeploymentPipeline(
     BuildLogRecorder buildLog,
     IGitClient git,
     WorkspaceDirectory workspace,
-    IBuildPlanner planner,
+    BuildPlanner planner,
     IImageBuilder imageBuilder,
     IContainerRuntime runtime,
     IProjectEnvironment environment,
@@ -131,14 +132,34 @@ public sealed partial class DeploymentPipeline(
         var commit = await git.CloneAsync(project.SourceUrl, project.Branch, deployment.CommitSha, checkout, credentials: null, buildLog.For(deployment.Id), ct).ConfigureAwait(false);
         buildLog.Write(deployment.Id, $"Checked out {Short(commit.CommitSha)}: {FirstLine(commit.CommitMessage)}");
 
-        var plan = await planner.PlanAsync(checkout, project, buildLog.For(deployment.Id), ct).ConfigureAwait(false);
+        var context = ResolveContext(checkout, project);
+        BuildPlan plan;
+        try
+        {
+            plan = planner.Plan(context, project.DockerfilePath);
+        }
+        catch (StackNotDetectedException ex)
+        {
+            throw new DeploymentException(ex.Message);
+        }
+
+        foreach (var reason in plan.Stack.Reasons)
+        {
+            buildLog.Write(deployment.Id, plan.GeneratedDockerfile is null ? reason : $"Detected: {reason}");
+        }
+
+        if (plan.GeneratedDockerfile is not null)
+        {
+            buildLog.Write(deployment.Id, $"No Dockerfile in the repository: generated one for the {plan.Stack.Stack} stack (shown on the deployment page).");
+        }
+
         var imageTag = ImageTagFor(project, deployment.Id);
         await status.SetStatusAsync(deployment.Id, DeploymentStatus.Building, update: d =>
         {
             d.CommitSha = commit.CommitSha;
             d.CommitMessage = commit.CommitMessage;
             d.GeneratedDockerfile = plan.GeneratedDockerfile;
-            d.DetectedStack = plan.DetectedStack;
+            d.DetectedStack = plan.Stack.Stack;
         }, ct: ct).ConfigureAwait(false);
 
         var labels = new Dictionary<string, string>
@@ -148,7 +169,7 @@ public sealed partial class DeploymentPipeline(
             [ContainerLabels.Deployment] = deployment.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         var output = new BuildOutputSink(buildLog, deployment.Id);
-        var result = await imageBuilder.BuildAsync(plan.ContextDirectory, plan.DockerfilePath, imageTag, labels, output, ct).ConfigureAwait(false);
+        var result = await imageBuilder.BuildAsync(context, plan.DockerfilePath, imageTag, labels, plan.ExtraFiles, output, ct).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             buildLog.Write(deployment.Id, $"Build failed: {result.FailureReason}", isError: true);
@@ -159,6 +180,18 @@ public sealed partial class DeploymentPipeline(
         await status.UpdateAsync(deployment.Id, d => d.ImageTag = imageTag, ct).ConfigureAwait(false);
         buildLog.Write(deployment.Id, $"Built image {imageTag}");
         return imageTag;
+    }
+
+    private static string ResolveContext(string checkout, ProjectRecord project)
+    {
+        try
+        {
+            return RootDirectoryRules.ResolveInside(checkout, project.RootDirectory);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new DeploymentException($"Root directory '{project.RootDirectory}' cannot be used: {ex.Message}");
+        }
     }
 
     private async Task<ContainerInfo> StartContainerAsync(ProjectRecord project, DeploymentRecord deployment, string imageTag, CancellationToken ct)

@@ -19,8 +19,7 @@ public sealed partial class BuildLogRecorder : BackgroundService
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
-    private readonly SequenceGenerator _sequence = new();
-    private readonly TaskCompletionSource _seeded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SequenceGenerator _sequence;
 
     // Lines not yet in the database, so readers of history see them too (no gap between history and live).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, BuildLogLine> _unsaved = new();
@@ -34,9 +33,12 @@ public sealed partial class BuildLogRecorder : BackgroundService
     public BuildLogRecorder(
         IDbContextFactory<MiniPaasDbContext> dbFactory,
         BuildLogFeed feed,
+        LogSequences sequences,
         TimeProvider timeProvider,
         ILogger<BuildLogRecorder> logger)
     {
+        ArgumentNullException.ThrowIfNull(sequences);
+        _sequence = sequences.BuildLogs;
         _dbFactory = dbFactory;
         _feed = feed;
         _timeProvider = timeProvider;
@@ -70,8 +72,6 @@ public sealed partial class BuildLogRecorder : BackgroundService
     /// <summary>Stored lines of a deployment, oldest first.</summary>
     public async Task<IReadOnlyList<BuildLogLine>> ReadAsync(long deploymentId, CancellationToken ct = default)
     {
-        await _seeded.Task.WaitAsync(ct).ConfigureAwait(false);
-
         // Unsaved lines first, then the table: a line saved in between is found in the table, so none falls in a gap.
         var unsaved = _unsaved.Values.Where(l => l.DeploymentId == deploymentId).ToList();
         await using var db = await _dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
@@ -86,18 +86,6 @@ public sealed partial class BuildLogRecorder : BackgroundService
     /// <summary>Live lines of a deployment after its stored history, without gap or duplicate.</summary>
     public IAsyncEnumerable<FeedBatch<BuildLogLine>> WatchAsync(long deploymentId, CancellationToken ct = default) =>
         _feed.WatchWithHistoryAsync(deploymentId, token => ReadAsync(deploymentId, token), ct);
-
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await using (var db = await _dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var max = await db.BuildLogs.MaxAsync(l => (long?)l.Seq, cancellationToken).ConfigureAwait(false);
-            _sequence.Seed(max ?? 0);
-        }
-
-        _seeded.TrySetResult();
-        await base.StartAsync(cancellationToken).ConfigureAwait(false);
-    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -143,6 +143,10 @@ namespace MiniPaas.Core.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("generated_dockerfile");
 
+                    b.Property<DateTimeOffset?>("HealthyAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("healthy_at");
+
                     b.Property<string>("ImageTag")
                         .HasColumnType("text")
                         .HasColumnName("image_tag");
