@@ -27,6 +27,7 @@ public static class CoreHostingExtensions
         builder.AddMiniPaasBuilding();
         builder.AddMiniPaasPersistence();
         builder.AddMiniPaasDocker();
+        builder.AddMiniPaasDeploying();
         return builder;
     }
 }

@@ -9,8 +9,11 @@ public sealed record HealthResult(bool IsHealthy, string Detail);
 /// Decides when a new container may receive traffic: it must accept TCP connections on its upstream and, when a
 /// health-check path is set, answer it with 2xx/3xx.
 /// </summary>
-public sealed class HealthProbe(TimeProvider timeProvider, IHttpClientFactory? httpClientFactory = null)
+public sealed class HealthProbe(TimeProvider timeProvider)
 {
+    // One client for all probes; no proxy, since upstreams are local addresses.
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(1) });
+
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(3);
 
@@ -52,7 +55,7 @@ public sealed class HealthProbe(TimeProvider timeProvider, IHttpClientFactory? h
         }
     }
 
-    private async Task<(bool Ok, string Detail)> TryOnceAsync(string upstream, string? path, CancellationToken ct)
+    private static async Task<(bool Ok, string Detail)> TryOnceAsync(string upstream, string? path, CancellationToken ct)
     {
         var (host, port) = SplitUpstream(upstream);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -69,8 +72,7 @@ public sealed class HealthProbe(TimeProvider timeProvider, IHttpClientFactory? h
                 return (true, $"accepting connections on port {port}");
             }
 
-            using var client = httpClientFactory?.CreateClient(nameof(HealthProbe)) ?? new HttpClient();
-            using var response = await client.GetAsync(new Uri($"http://{upstream}{path}"), HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
+            using var response = await Http.GetAsync(new Uri($"http://{upstream}{path}"), HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             return status is >= 200 and < 400
                 ? (true, $"GET {path} answered {status}")

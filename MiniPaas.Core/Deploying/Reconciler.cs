@@ -33,6 +33,7 @@ public sealed partial class Reconciler(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var isStartup = true;
+        await WaitForEngineAsync(stoppingToken).ConfigureAwait(false);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -59,6 +60,27 @@ public sealed partial class Reconciler(
             {
                 break;
             }
+        }
+    }
+
+    /// <summary>The engine monitor's first probe may not have run yet; give it a moment so start-up can re-adopt containers.</summary>
+    private async Task WaitForEngineAsync(CancellationToken ct)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        wait.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            await foreach (var reading in engine.WatchAsync(wait.Token).ConfigureAwait(false))
+            {
+                if (reading.IsConnected)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // Engine still away: the first pass serves routes from the database.
         }
     }
 

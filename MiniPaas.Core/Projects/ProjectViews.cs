@@ -49,4 +49,8 @@ public sealed record ProjectView(
     bool AutoDeploy,
     DateTimeOffset CreatedAt,
     DeploymentView? Live,
-    DeploymentView? Latest);
+    DeploymentView? Latest)
+{
+    /// <summary>Where the live deployment answers, or null when nothing is live.</summary>
+    public string? LiveUrl { get; init; }
+}
