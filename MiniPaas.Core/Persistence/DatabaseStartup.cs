@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -8,15 +9,18 @@ namespace MiniPaas.Core.Persistence;
 /// Start-up of persistence: resolves the database, applies migrations, seeds <see cref="LogSequences"/>, then releases
 /// <see cref="DatabaseConnection"/> waiters. Stops the private cluster when the app stops.
 /// </summary>
-internal sealed class DatabaseStartup(DatabaseResolver resolver, DatabaseConnection connection, LogSequences sequences, ILogger<DatabaseStartup> logger)
+internal sealed class DatabaseStartup(IServiceProvider services, DatabaseConnection connection, LogSequences sequences, ILogger<DatabaseStartup> logger)
     : IHostedService
 {
+    // The resolver is taken at start, not construction: hosted services are all constructed before options validation
+    // runs, and reading options here would report only this area's invalid settings instead of all of them.
     private ResolvedDatabase? _database;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
         {
+            var resolver = services.GetRequiredService<DatabaseResolver>();
             _database = await resolver.ResolveAsync(cancellationToken).ConfigureAwait(false);
             await MigrateAndSeedAsync(_database.ConnectionString, sequences, logger, cancellationToken).ConfigureAwait(false);
             connection.SetReady(_database);
