@@ -27,6 +27,7 @@ public static class CoreHostingExtensions
         builder.AddMiniPaasBuilding();
         builder.AddMiniPaasPersistence();
         builder.AddMiniPaasDocker();
+        StartupOptionsCheck.RegisterFirst(builder.Services);
         return builder;
     }
 }
