@@ -28,6 +28,7 @@ public static class CoreHostingExtensions
         builder.AddMiniPaasPersistence();
         builder.AddMiniPaasDocker();
         builder.AddMiniPaasDeploying();
+        StartupOptionsCheck.RegisterFirst(builder.Services);
         return builder;
     }
 }

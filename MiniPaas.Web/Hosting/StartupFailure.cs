@@ -27,6 +27,7 @@ public static class StartupFailure
     public static string? Describe(Exception exception) => exception switch
     {
         MiniPaas.Web.Ingress.PortInUseException port => port.Message,
+        MiniPaas.Core.Persistence.DatabaseUnavailableException database => "MiniPaas could not start: " + database.Message,
         OptionsValidationException options => "Invalid configuration: " + string.Join(" ", options.Failures),
         AggregateException aggregate when aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(e => e is OptionsValidationException) =>
             "Invalid configuration: " + string.Join(" ", aggregate.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures)),
