@@ -52,7 +52,8 @@ public class AppFixture : IAsyncLifetime
         IngressPort = FreeLoopbackPort();
         var settings = new Dictionary<string, string?>
         {
-            ["urls"] = $"http://127.0.0.1:{port}",
+            // Both listeners spelled out: the fixture's "urls" replaces the list the ingress adds its port to at start-up.
+            ["urls"] = $"http://127.0.0.1:{port};http://127.0.0.1:{IngressPort}",
             ["MiniPaas:DataDirectory"] = DataDirectory,
             ["MiniPaas:Runtime:NetworkMode"] = "host",
             ["MiniPaas:Ingress:Port"] = IngressPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
