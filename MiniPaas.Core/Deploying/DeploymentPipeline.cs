@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MiniPaas.Core.Building;
@@ -29,6 +30,7 @@ public sealed partial class DeploymentPipeline(
     IRouteTable routes,
     ImageRetention retention,
     IOptions<RuntimeOptions> runtimeOptions,
+    IHostApplicationLifetime lifetime,
     TimeProvider timeProvider,
     ILogger<DeploymentPipeline> logger) : IDeploymentRunner
 {
@@ -288,7 +290,10 @@ public sealed partial class DeploymentPipeline(
         var current = await db.Deployments.AsNoTracking().Where(d => d.Id == deploymentId).Select(d => d.Status).SingleOrDefaultAsync().ConfigureAwait(false);
         if (DeploymentStatusWriter.IsInProgress(current))
         {
-            await status.SetStatusAsync(deploymentId, DeploymentStatus.Failed, "cancelled", d => d.ContainerId = null, CancellationToken.None).ConfigureAwait(false);
+            var reason = lifetime.ApplicationStopping.IsCancellationRequested
+                ? "interrupted: MiniPaas stopped during this deployment; deploy again"
+                : "cancelled";
+            await status.SetStatusAsync(deploymentId, DeploymentStatus.Failed, reason, d => d.ContainerId = null, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
