@@ -31,6 +31,7 @@ public sealed partial class DeploymentPipeline(
     ImageRetention retention,
     IOptions<RuntimeOptions> runtimeOptions,
     IHostApplicationLifetime lifetime,
+    Installation installation,
     TimeProvider timeProvider,
     ILogger<DeploymentPipeline> logger) : IDeploymentRunner
 {
@@ -164,12 +165,7 @@ public sealed partial class DeploymentPipeline(
             d.DetectedStack = plan.Stack.Stack;
         }, ct: ct).ConfigureAwait(false);
 
-        var labels = new Dictionary<string, string>
-        {
-            [ContainerLabels.Managed] = "true",
-            [ContainerLabels.Project] = project.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            [ContainerLabels.Deployment] = deployment.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
+        var labels = await LabelsAsync(project, deployment.Id).ConfigureAwait(false);
         var output = new BuildOutputSink(buildLog, deployment.Id);
         var result = await imageBuilder.BuildAsync(context, plan.DockerfilePath, imageTag, labels, plan.ExtraFiles, output, ct).ConfigureAwait(false);
         if (!result.Succeeded)
@@ -207,13 +203,7 @@ public sealed partial class DeploymentPipeline(
             ["MINIPAAS_DEPLOYMENT_ID"] = deployment.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["MINIPAAS_GIT_COMMIT_SHA"] = deployment.CommitSha ?? "",
         };
-        var labels = new Dictionary<string, string>
-        {
-            [ContainerLabels.Managed] = "true",
-            [ContainerLabels.Project] = project.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            [ContainerLabels.Deployment] = deployment.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            [ContainerLabels.Subdomain] = project.Subdomain,
-        };
+        var labels = await LabelsAsync(project, deployment.Id).ConfigureAwait(false);
         var spec = new ContainerSpec(
             ContainerNameFor(project, deployment.Id),
             imageTag,
@@ -233,6 +223,15 @@ public sealed partial class DeploymentPipeline(
         buildLog.Write(deployment.Id, $"Container listening at {container.Upstream}; waiting until it is healthy");
         return container;
     }
+
+    private async Task<Dictionary<string, string>> LabelsAsync(ProjectRecord project, long deploymentId) => new()
+    {
+        [ContainerLabels.Managed] = "true",
+        [ContainerLabels.Instance] = await installation.IdAsync.ConfigureAwait(false),
+        [ContainerLabels.Project] = project.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [ContainerLabels.Deployment] = deploymentId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [ContainerLabels.Subdomain] = project.Subdomain,
+    };
 
     private async Task SwitchAsync(ProjectRecord project, long deploymentId, ContainerInfo container, CancellationToken ct)
     {

@@ -22,6 +22,7 @@ public sealed partial class Reconciler(
     BuildQueue queue,
     DeploymentStatusWriter status,
     IOptions<RuntimeOptions> options,
+    Installation installation,
     TimeProvider timeProvider,
     ILogger<Reconciler> logger) : BackgroundService
 {
@@ -94,7 +95,9 @@ public sealed partial class Reconciler(
             return;
         }
 
-        var containers = await runtime.ListManagedAsync(ct).ConfigureAwait(false);
+        var instanceId = await installation.IdAsync.WaitAsync(ct).ConfigureAwait(false);
+        var containers = (await runtime.ListManagedAsync(ct).ConfigureAwait(false))
+            .Where(c => ContainerLabels.BelongsTo(c.Labels, instanceId));
         await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
         var projects = await db.Projects.AsNoTracking().ToDictionaryAsync(p => p.Id, ct).ConfigureAwait(false);
         var deployments = await db.Deployments.AsNoTracking()

@@ -23,6 +23,11 @@ internal sealed class DatabaseStartup(IServiceProvider services, DatabaseConnect
             var resolver = services.GetRequiredService<DatabaseResolver>();
             _database = await resolver.ResolveAsync(cancellationToken).ConfigureAwait(false);
             await MigrateAndSeedAsync(_database.ConnectionString, sequences, logger, cancellationToken).ConfigureAwait(false);
+            await using (var db = new MiniPaasDbContext(MiniPaasDbContext.CreateOptions(_database.ConnectionString)))
+            {
+                await services.GetRequiredService<Installation>().LoadOrCreateAsync(db, services.GetRequiredService<TimeProvider>(), cancellationToken).ConfigureAwait(false);
+            }
+
             connection.SetReady(_database);
         }
         catch (DatabaseUnavailableException e)

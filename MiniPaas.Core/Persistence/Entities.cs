@@ -131,3 +131,11 @@ public sealed class AnalyticsEventRecord
     /// <summary>Event fields as a JSON document (jsonb).</summary>
     public required string Data { get; set; }
 }
+
+/// <summary>The one row naming this MiniPaas installation; its id labels every container so two installations sharing an engine never touch each other's.</summary>
+public sealed class InstallationRecord
+{
+    public int Id { get; set; }
+    public Guid InstanceId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -22,6 +22,8 @@ public sealed class MiniPaasDbContext(DbContextOptions<MiniPaasDbContext> option
 
     public DbSet<AnalyticsEventRecord> AnalyticsEvents => Set<AnalyticsEventRecord>();
 
+    public DbSet<InstallationRecord> Installations => Set<InstallationRecord>();
+
     /// <summary>The options every MiniPaas context uses: Npgsql, snake_case names, migrations in this assembly.</summary>
     public static DbContextOptions<MiniPaasDbContext> CreateOptions(string connectionString) =>
         new DbContextOptionsBuilder<MiniPaasDbContext>()

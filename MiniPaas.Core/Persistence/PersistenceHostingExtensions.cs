@@ -21,6 +21,7 @@ public static class PersistenceHostingExtensions
         services.TryAddSingleton<DatabaseConnection>();
         services.TryAddSingleton<IDatabaseInfo>(sp => sp.GetRequiredService<DatabaseConnection>());
         services.TryAddSingleton<LogSequences>();
+        services.TryAddSingleton<Installation>();
         services.TryAddSingleton<IDbContextFactory<MiniPaasDbContext>, MiniPaasDbContextFactory>();
         services.TryAddSingleton<DatabaseStartup>();
 

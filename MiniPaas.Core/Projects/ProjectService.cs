@@ -19,6 +19,7 @@ public sealed partial class ProjectService(
     IRouteTable routes,
     BuildQueue queue,
     IngressEndpoint ingress,
+    Installation installation,
     TimeProvider timeProvider,
     ILogger<ProjectService> logger)
 {
@@ -118,7 +119,9 @@ public sealed partial class ProjectService(
         routes.Remove(project.Subdomain);
         var containers = await runtime.ListManagedAsync(ct).ConfigureAwait(false);
         var projectLabel = projectId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var container in containers.Where(c => c.Labels.TryGetValue(ContainerLabels.Project, out var p) && p == projectLabel))
+        var instanceId = await installation.IdAsync.WaitAsync(ct).ConfigureAwait(false);
+        foreach (var container in containers.Where(c => ContainerLabels.BelongsTo(c.Labels, instanceId)
+                                                        && c.Labels.TryGetValue(ContainerLabels.Project, out var p) && p == projectLabel))
         {
             await runtime.RemoveAsync(container.Id, ct).ConfigureAwait(false);
         }

@@ -20,8 +20,10 @@ public sealed class RestartRecoveryTests(DockerEngineFixture engine) : IClassFix
         long projectId;
         string upstream;
         long slowDeploymentId;
+        string instanceId;
         try
         {
+            instanceId = await first.Get<Installation>().IdAsync;
             projectId = await first.CreateProjectAsync(repo, subdomain);
             var running = await first.WaitForOutcomeAsync(projectId, await first.Deployments.DeployAsync(projectId));
             Assert.True(running.Status == DeploymentStatus.Running, running.FailureReason);
@@ -57,7 +59,8 @@ public sealed class RestartRecoveryTests(DockerEngineFixture engine) : IClassFix
             stuckId = stuck.Id;
         }
 
-        var orphan = await StartOrphanContainerAsync();
+        var orphan = await StartOrphanContainerAsync(instanceId);
+        var foreign = await StartOrphanContainerAsync("another-installation");
 
         var second = new DeployAppFixture { ExistingConnectionString = first.DatabaseConnectionString };
         await second.InitializeAsync();
@@ -74,10 +77,12 @@ public sealed class RestartRecoveryTests(DockerEngineFixture engine) : IClassFix
             Assert.Equal(DeploymentStatus.Failed, stuck.Status);
             Assert.Contains("interrupted by a restart", stuck.FailureReason, StringComparison.Ordinal);
             Assert.False(await ContainerExistsAsync(orphan));
+            Assert.True(await ContainerExistsAsync(foreign), "a container of another installation sharing the engine was removed");
         }
         finally
         {
             await second.DisposeAsync();
+            await engine.RemoveContainerQuietlyAsync(foreign);
         }
     }
 
@@ -87,7 +92,7 @@ public sealed class RestartRecoveryTests(DockerEngineFixture engine) : IClassFix
         return await client.GetStringAsync(new Uri($"http://{upstream}/"));
     }
 
-    private async Task<string> StartOrphanContainerAsync()
+    private async Task<string> StartOrphanContainerAsync(string instanceId)
     {
         var name = DockerEngineFixture.UniqueName("orphan");
         var created = await engine.Client.Containers.CreateContainerAsync(new CreateContainerParameters
@@ -98,6 +103,7 @@ public sealed class RestartRecoveryTests(DockerEngineFixture engine) : IClassFix
             Labels = new Dictionary<string, string>
             {
                 [ContainerLabels.Managed] = "true",
+                [ContainerLabels.Instance] = instanceId,
                 [ContainerLabels.Project] = "999999",
                 [ContainerLabels.Deployment] = "999999",
                 [DockerEngineFixture.TestLabel] = "true",

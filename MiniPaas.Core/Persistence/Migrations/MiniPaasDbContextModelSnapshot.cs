@@ -249,6 +249,30 @@ namespace MiniPaas.Core.Persistence.Migrations
                     b.ToTable("env_vars", (string)null);
                 });
 
+            modelBuilder.Entity("MiniPaas.Core.Persistence.InstallationRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("instance_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_installation");
+
+                    b.HasIndex("InstanceId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_installation_instance_id");
+
+                    b.ToTable("installation", (string)null);
+                });
+
             modelBuilder.Entity("MiniPaas.Core.Persistence.ProjectRecord", b =>
                 {
                     b.Property<long>("Id")
