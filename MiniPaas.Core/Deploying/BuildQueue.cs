@@ -64,6 +64,15 @@ public sealed partial class BuildQueue(
 
     public int MaxConcurrentBuilds => _maxConcurrent;
 
+    /// <summary>True while a deployment of <paramref name="projectId"/> is queued or running: the pipeline owns its route then.</summary>
+    public bool IsBusy(long projectId)
+    {
+        lock (_gate)
+        {
+            return _running.ContainsKey(projectId) || _pending.Exists(p => p.ProjectId == projectId);
+        }
+    }
+
     /// <summary>Queues <paramref name="request"/>; supersedes the project's queued request and cancels its running one.</summary>
     public void Enqueue(DeployRequest request)
     {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using MiniPaas.Core.Deploying;
+using MiniPaas.Core.Ingress;
 using MiniPaas.Core.Logs;
 using MiniPaas.Core.Projects;
 
@@ -14,6 +15,9 @@ public static class DeployingHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        // The route table is Core's; the web ingress reads it (registered here so a host without the web part still runs).
+        services.TryAddSingleton<RouteTable>();
+        services.TryAddSingleton<IRouteTable>(sp => sp.GetRequiredService<RouteTable>());
         services.AddSingleton<DeploymentStatusFeed>();
         services.AddSingleton<BuildLogFeed>();
         services.AddSingleton<BuildLogRecorder>();

@@ -268,6 +268,8 @@ public sealed partial class DeploymentPipeline(
 
     private async Task FailUnhealthyAsync(long deploymentId, ContainerInfo container, string detail)
     {
+        // Stopped first, so a restart policy is not cycling it while its last output is read.
+        await StopQuietlyAsync(container.Id).ConfigureAwait(false);
         var tail = await SafeTailAsync(container.Id).ConfigureAwait(false);
         foreach (var line in tail)
         {
@@ -276,7 +278,7 @@ public sealed partial class DeploymentPipeline(
 
         await RemoveQuietlyAsync(container).ConfigureAwait(false);
         var reason = tail.Count == 0
-            ? $"The new container never became healthy: {detail}. The previous deployment keeps serving."
+            ? $"The new container never became healthy: {detail}. It printed nothing. The previous deployment keeps serving."
             : $"The new container never became healthy: {detail}. Last output: {string.Join(" | ", tail.TakeLast(3))}";
         buildLog.Write(deploymentId, reason, isError: true);
         await status.SetStatusAsync(deploymentId, DeploymentStatus.Failed, reason, d => d.ContainerId = null, CancellationToken.None).ConfigureAwait(false);
@@ -305,6 +307,18 @@ public sealed partial class DeploymentPipeline(
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             return [];
+        }
+    }
+
+    private async Task StopQuietlyAsync(string containerId)
+    {
+        try
+        {
+            await runtime.StopAsync(containerId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogRemoveFailed(logger, ex, containerId);
         }
     }
 

@@ -105,12 +105,15 @@ public sealed partial class Reconciler(
             .ToDictionaryAsync(d => d.Id, ct).ConfigureAwait(false);
         var busy = queue.Running.Select(r => r.DeploymentId).Concat(queue.Pending.Select(p => p.DeploymentId)).ToHashSet();
 
+        // The newest running deployment of a project owns its route; an older one still running is being retired by its pipeline.
+        var newestRunning = deployments.Values.Where(d => d.Status == DeploymentStatus.Running)
+            .GroupBy(d => d.ProjectId).ToDictionary(g => g.Key, g => g.Max(d => d.Id));
         var seen = new HashSet<long>();
         foreach (var container in containers)
         {
             if (!TryDeploymentId(container, out var deploymentId) || !deployments.TryGetValue(deploymentId, out var deployment))
             {
-                if (!TryDeploymentId(container, out deploymentId) || !busy.Contains(deploymentId))
+                if (!busy.Contains(deploymentId))
                 {
                     await RemoveOrphanAsync(container, ct).ConfigureAwait(false);
                 }
@@ -119,10 +122,18 @@ public sealed partial class Reconciler(
             }
 
             seen.Add(deploymentId);
+
+            // A project being deployed belongs to its pipeline: touching its route here could undo a switch in progress.
+            if (queue.IsBusy(deployment.ProjectId)
+                || (newestRunning.TryGetValue(deployment.ProjectId, out var newest) && newest != deployment.Id && container.IsRunning))
+            {
+                continue;
+            }
+
             await ReconcileContainerAsync(projects[deployment.ProjectId], deployment, container, ct).ConfigureAwait(false);
         }
 
-        foreach (var missing in deployments.Values.Where(d => d.Status == DeploymentStatus.Running && !seen.Contains(d.Id)))
+        foreach (var missing in deployments.Values.Where(d => d.Status == DeploymentStatus.Running && !seen.Contains(d.Id) && !queue.IsBusy(d.ProjectId)))
         {
             await status.SetStatusAsync(missing.Id, DeploymentStatus.Crashed, "the container disappeared from the engine", d => d.ContainerId = null, ct).ConfigureAwait(false);
             routes.SetUnavailable(projects[missing.ProjectId].Subdomain, missing.ProjectId, "crashed");

@@ -56,6 +56,8 @@ public class AppFixture : IAsyncLifetime
             ["urls"] = $"http://127.0.0.1:{port};http://127.0.0.1:{IngressPort}",
             ["MiniPaas:DataDirectory"] = DataDirectory,
             ["MiniPaas:Runtime:NetworkMode"] = "host",
+            // Keeps the test output readable; warnings and errors of the app still show.
+            ["Serilog:MinimumLevel:Default"] = "Warning",
             ["MiniPaas:Ingress:Port"] = IngressPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (ConnectionString is { } connectionString)

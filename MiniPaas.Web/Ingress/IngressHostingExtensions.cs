@@ -30,8 +30,8 @@ public static partial class IngressHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(plan);
         services.AddSingleton(new IngressEndpoint(plan.Ingress.Port, options.AppsDomain, plan.DashboardUrl));
-        services.AddSingleton<RouteTable>();
-        services.AddSingleton<IRouteTable>(sp => sp.GetRequiredService<RouteTable>());
+        services.TryAddSingleton<RouteTable>();
+        services.TryAddSingleton<IRouteTable>(sp => sp.GetRequiredService<RouteTable>());
         services.AddSingleton<RouteTableProxyConfigProvider>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<RouteTableProxyConfigProvider>());
         services.TryAddSingleton<IRequestObserver, NullRequestObserver>();
