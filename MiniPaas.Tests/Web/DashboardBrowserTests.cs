@@ -1,25 +1,23 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Playwright;
 using MiniPaas.Core.Deploying;
 using MiniPaas.Core.Persistence;
 using MiniPaas.Core.Projects;
 using MiniPaas.Tests.Shared;
-using MiniPaas.Tests.Shared.Fakes;
 
 namespace MiniPaas.Tests.Web;
 
-/// <summary>
-/// The whole app on loopback. Fakes fill only the services the app does not register itself (TryAdd), so once the
-/// persistence, engine-monitor and project-directory implementations are registered by the app, these tests run against them.
-/// </summary>
+/// <summary>The whole app on loopback with its real services: real PostgreSQL (a fresh database) and the real Docker engine.</summary>
 public sealed class DashboardAppFixture : AppFixture
 {
-    protected override void ConfigureServices(IServiceCollection services)
+    private string? _connectionString;
+
+    protected override string? ConnectionString => _connectionString;
+
+    public override async Task InitializeAsync()
     {
-        services.TryAddSingleton<IEngineStatus>(FakeEngineStatus.Connected());
-        services.TryAddSingleton<IDatabaseInfo>(FakeDatabaseInfo.Configured());
-        services.TryAddSingleton<IProjectDirectory>(new FakeProjectDirectory());
+        _connectionString = await (await PostgresFixture.GetAsync()).CreateDatabaseAsync("dashboard_" + Guid.NewGuid().ToString("N")[..8]);
+        await base.InitializeAsync();
     }
 }
 
@@ -38,7 +36,11 @@ public sealed class DashboardBrowserTests(DashboardAppFixture app, BrowserFixtur
         await page.GotoAsync("system");
         await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
-        await Assertions.Expect(page.GetByTestId("docker-status")).ToHaveTextAsync(engine.IsConnected ? "Connected" : "Disconnected");
+        // The engine runs on this machine (CI starts it): the page must say so, live.
+        await Assertions.Expect(page.GetByTestId("docker-status")).ToHaveTextAsync("Connected", new() { Timeout = 15_000 });
+        engine = app.Services.GetRequiredService<IEngineStatus>().Current;
+        Assert.True(engine.IsConnected, engine.Error);
+        await Assertions.Expect(page.GetByTestId("database-source")).ToContainTextAsync("Configured");
         await Assertions.Expect(page.GetByTestId("docker-version")).ToHaveTextAsync(engine.Version ?? "—");
         await Assertions.Expect(page.GetByTestId("database-address")).ToHaveTextAsync($"{database.Host}:{database.Port}/{database.Database}");
         await Assertions.Expect(page.GetByTestId("database-source")).Not.ToBeEmptyAsync();
