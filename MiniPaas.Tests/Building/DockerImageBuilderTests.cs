@@ -7,19 +7,20 @@ using Microsoft.Extensions.Options;
 using MiniPaas.Core.Building;
 using MiniPaas.Core.Building.Docker;
 using MiniPaas.Core.Configuration;
+using MiniPaas.Tests.Shared;
 
 namespace MiniPaas.Tests.Building;
 
 [Trait("Category", "Docker")]
-public sealed class DockerImageBuilderTests(BusyboxImageFixture busybox) : IClassFixture<BusyboxImageFixture>, IAsyncLifetime
+public sealed class DockerImageBuilderTests(DockerEngineFixture busybox) : IClassFixture<DockerEngineFixture>, IAsyncLifetime
 {
     private readonly List<string> _images = [];
 
-    private static DockerImageBuilder Builder(BuilderOptions? options = null)
+    private DockerImageBuilder Builder(BuilderOptions? options = null)
     {
         options ??= new BuilderOptions();
         options.NetworkMode = "host";
-        var engine = new BuildEngineClient(new MiniPaas.Core.Deploying.Docker.DockerClientProvider(Options.Create(new DockerOptions { Endpoint = BusyboxImageFixture.Endpoint })));
+        var engine = new BuildEngineClient(new MiniPaas.Core.Deploying.Docker.DockerClientProvider(Options.Create(new DockerOptions { Endpoint = busybox.Endpoint })));
         return new DockerImageBuilder(engine, Options.Create(options), TimeProvider.System, NullLogger<DockerImageBuilder>.Instance);
     }
 
@@ -38,7 +39,7 @@ public sealed class DockerImageBuilderTests(BusyboxImageFixture busybox) : IClas
             .With("secret.txt", "do not ship")
             .With("hello.txt", "hi")
             .With("Dockerfile", $"""
-                FROM {BusyboxImageFixture.Image}
+                FROM {DockerEngineFixture.BusyboxImage}
                 COPY . /app
                 RUN ["/bin/busybox", "test", "!", "-e", "/app/secret.txt"]
                 RUN ["/bin/busybox", "test", "-e", "/app/hello.txt"]
@@ -69,7 +70,7 @@ public sealed class DockerImageBuilderTests(BusyboxImageFixture busybox) : IClas
     public async Task BuildAsync_FailingStep_ReturnsFailureNamingTheStepAndLastOutput()
     {
         using var repo = new SampleRepo().With("Dockerfile", $"""
-            FROM {BusyboxImageFixture.Image}
+            FROM {DockerEngineFixture.BusyboxImage}
             RUN ["/bin/busybox", "echo", "fine"]
             RUN ["/bin/busybox", "sh", "-c", "echo npm ERR! missing script; exit 3"]
             RUN ["/bin/busybox", "echo", "never"]
@@ -103,7 +104,7 @@ public sealed class DockerImageBuilderTests(BusyboxImageFixture busybox) : IClas
     public async Task BuildAsync_SlowerThanTimeout_FailsWithTimedOut()
     {
         using var repo = new SampleRepo().With("Dockerfile", $"""
-            FROM {BusyboxImageFixture.Image}
+            FROM {DockerEngineFixture.BusyboxImage}
             RUN ["/bin/busybox", "sleep", "20"]
             """);
 
@@ -118,7 +119,7 @@ public sealed class DockerImageBuilderTests(BusyboxImageFixture busybox) : IClas
     public async Task BuildAsync_Cancelled_Throws()
     {
         using var repo = new SampleRepo().With("Dockerfile", $"""
-            FROM {BusyboxImageFixture.Image}
+            FROM {DockerEngineFixture.BusyboxImage}
             RUN ["/bin/busybox", "sleep", "20"]
             """);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
@@ -132,7 +133,7 @@ public sealed class DockerImageBuilderTests(BusyboxImageFixture busybox) : IClas
     {
         using var repo = new SampleRepo().With("index.html", "<h1>hello from minipaas</h1>").With(".dockerignore", "notes.txt").With("notes.txt", "x");
         var options = new BuilderOptions();
-        options.BaseImages["static"] = BusyboxImageFixture.Image;
+        options.BaseImages["static"] = DockerEngineFixture.BusyboxImage;
         var plan = new BuildPlanner(new StackDetector(), new DockerfileGenerator(new BaseImageCatalog(Options.Create(options)))).Plan(repo.Path);
         var tag = NewTag();
         var lines = new List<BuildOutputLine>();

@@ -6,11 +6,12 @@ using Microsoft.Extensions.Options;
 using MiniPaas.Core.Building;
 using MiniPaas.Core.Building.Docker;
 using MiniPaas.Core.Configuration;
+using MiniPaas.Tests.Shared;
 
 namespace MiniPaas.Tests.Building;
 
 [Trait("Category", "Docker")]
-public sealed class GeneratedNodeAppTests(NodeImageFixture node) : IClassFixture<NodeImageFixture>
+public sealed class GeneratedNodeAppTests(DockerEngineFixture node) : IClassFixture<DockerEngineFixture>
 {
     [Fact]
     public async Task BuildAsync_GeneratedNodeDockerfile_RunsAsNonRootAndServesOnPort()
@@ -23,7 +24,7 @@ public sealed class GeneratedNodeAppTests(NodeImageFixture node) : IClassFixture
                   .listen(Number(process.env.PORT), '127.0.0.1');
                 """);
         var options = new BuilderOptions { NetworkMode = "host" };
-        options.BaseImages["node"] = NodeImageFixture.Image;
+        options.BaseImages["node"] = DockerEngineFixture.NodeImage;
         var plan = new BuildPlanner(new StackDetector(), new DockerfileGenerator(new BaseImageCatalog(Options.Create(options)))).Plan(repo.Path);
         var builder = new DockerImageBuilder(
             new BuildEngineClient(new MiniPaas.Core.Deploying.Docker.DockerClientProvider(Options.Create(new DockerOptions()))), Options.Create(options), TimeProvider.System, NullLogger<DockerImageBuilder>.Instance);
