@@ -1,0 +1,110 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using MiniPaas.Core.Persistence;
+using MiniPaas.Core.Projects;
+using MiniPaas.Tests.Deploying;
+using MiniPaas.Tests.Shared;
+
+namespace MiniPaas.Tests.Web;
+
+/// <summary>The project pages in real Chromium against the whole app: real PostgreSQL, real Docker engine, real ingress.</summary>
+[Trait("Category", "Browser")]
+[Trait("Needs", "Docker")]
+public sealed partial class ProjectPagesBrowserTests(DeployAppFixture app, BrowserFixture browser)
+    : IClassFixture<DeployAppFixture>, IClassFixture<BrowserFixture>
+{
+    private static readonly LocatorWaitForOptions Attached = new() { State = WaitForSelectorState.Attached };
+
+    [Fact]
+    public async Task CreateAndDeploy_LocalRepo_ReachesRunningAndServesInBrowser()
+    {
+        using var repo = await SampleRepo.CreateAsync(DeployEngineTests.BusyboxSite("hello from the browser"));
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var name = $"Browser Site {suffix}";
+        var subdomain = $"browser-site-{suffix}";
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        await page.GotoAsync("projects/new");
+        await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
+
+        await page.Locator("#project-name").FillAsync(name);
+        // The subdomain follows the name until edited by hand, with the address it will have.
+        await Assertions.Expect(page.Locator("#project-subdomain")).ToHaveValueAsync(subdomain);
+        await Assertions.Expect(page.GetByTestId("subdomain-preview")).ToHaveTextAsync(app.Ingress.BaseUrlFor(subdomain).ToString());
+        await page.Locator("#project-source").FillAsync(repo.Path);
+        await page.GetByTestId("create-deploy-button").ClickAsync();
+
+        await page.WaitForURLAsync(ProjectUrl());
+        await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
+        await Assertions.Expect(page.GetByTestId("project-status")).ToHaveTextAsync("Running", new() { Timeout = 90_000 });
+
+        var project = (await app.Get<IProjectDirectory>().ListAsync()).Single(p => p.Subdomain == subdomain);
+        Assert.EndsWith($"/projects/{project.Id}", page.Url, StringComparison.Ordinal);
+        var deployment = Assert.Single(await app.Projects.ListDeploymentsAsync(project.Id));
+        Assert.Equal(DeploymentStatus.Running, deployment.Status);
+        await Assertions.Expect(page.GetByTestId($"deployment-row-{deployment.Id}")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId($"deployment-status-{deployment.Id}")).ToHaveTextAsync("Running");
+        await page.ScreenshotAsync(new() { Path = "/tmp/minipaas-project.png", FullPage = true });
+
+        var liveUrl = page.GetByTestId("live-url");
+        var href = await liveUrl.GetAttributeAsync("href");
+        Assert.Equal(app.Ingress.BaseUrlFor(subdomain).ToString(), href);
+        await Assertions.Expect(liveUrl).ToHaveAttributeAsync("target", "_blank");
+
+        await page.Locator(".mud-tab", new() { HasText = "Build log" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("build-log")).ToContainTextAsync("Step 1/");
+        await page.Locator(".mud-tab", new() { HasText = "Dockerfile" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("dockerfile-hint")).ToHaveTextAsync("The repository's own Dockerfile was used.");
+        await page.Locator(".mud-tab", new() { HasText = "Build log" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("build-log")).ToContainTextAsync("Step 1/");
+        await page.ScreenshotAsync(new() { Path = "/tmp/minipaas-build-log.png", FullPage = true });
+
+        // Chromium resolves *.localhost to loopback by itself, so the live link opens as a user would open it.
+        var appPage = await page.Context.NewPageAsync();
+        await appPage.GotoAsync(href!);
+        await Assertions.Expect(appPage.Locator("body")).ToContainTextAsync("hello from the browser");
+        await appPage.CloseAsync();
+
+        // Delete asks for the name, then goes back to the list.
+        await page.GetByTestId("delete-button").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("delete-confirm")).ToBeDisabledAsync();
+        await page.Locator("#delete-confirmation").FillAsync(name);
+        await page.GetByTestId("delete-confirm").ClickAsync();
+        await page.WaitForURLAsync(new Regex("/projects$"));
+        Assert.DoesNotContain(await app.Get<IProjectDirectory>().ListAsync(), p => p.Id == project.Id);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Create_ReservedSubdomainAndOptionLikeRepository_ShowsFieldErrorsAndCreatesNothing()
+    {
+        var marker = Path.Combine(Path.GetTempPath(), "minipaas-upload-pack-" + Guid.NewGuid().ToString("N")[..8]);
+        var before = (await app.Get<IProjectDirectory>().ListAsync()).Count;
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        await page.GotoAsync("projects/new");
+        await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
+
+        await page.Locator("#project-name").FillAsync("Invalid form " + Guid.NewGuid().ToString("N")[..6]);
+        await page.Locator("#project-subdomain").FillAsync("Admin");
+        await page.Locator("#project-source").FillAsync($"--upload-pack=touch {marker}");
+        await page.GetByTestId("create-button").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("field-error-Subdomain")).ToContainTextAsync("lowercase");
+        await Assertions.Expect(page.GetByTestId("field-error-SourceUrl")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("form-invalid")).ToContainTextAsync("Nothing was created");
+        await Assertions.Expect(page.GetByTestId("field-error-Name")).ToHaveCountAsync(0);
+        Assert.EndsWith("/projects/new", page.Url, StringComparison.Ordinal);
+        Assert.Equal(before, (await app.Get<IProjectDirectory>().ListAsync()).Count);
+        Assert.False(File.Exists(marker), "the repository field reached git as an option");
+
+        // Fixing the subdomain clears its error on the next attempt; the repository error stays.
+        await page.Locator("#project-subdomain").FillAsync("fine-" + Guid.NewGuid().ToString("N")[..6]);
+        await page.GetByTestId("create-button").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("field-error-Subdomain")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("field-error-SourceUrl")).ToBeVisibleAsync();
+        Assert.Equal(before, (await app.Get<IProjectDirectory>().ListAsync()).Count);
+        await page.Context.CloseAsync();
+    }
+
+    [GeneratedRegex(@"/projects/\d+$")]
+    private static partial Regex ProjectUrl();
+}
