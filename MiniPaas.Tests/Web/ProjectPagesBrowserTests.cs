@@ -7,9 +7,20 @@ using MiniPaas.Tests.Shared;
 
 namespace MiniPaas.Tests.Web;
 
+/// <summary>
+/// Runs alone, after the parallel classes: every MiniPaas instance's reconciler removes labelled containers its own database
+/// does not know, so another app fixture starting meanwhile (e.g. <see cref="DashboardAppFixture"/>) would kill this test's app.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SoloAppTests
+{
+    public const string Name = "Solo MiniPaas instance";
+}
+
 /// <summary>The project pages in real Chromium against the whole app: real PostgreSQL, real Docker engine, real ingress.</summary>
 [Trait("Category", "Browser")]
 [Trait("Needs", "Docker")]
+[Collection(SoloAppTests.Name)]
 public sealed partial class ProjectPagesBrowserTests(DeployAppFixture app, BrowserFixture browser)
     : IClassFixture<DeployAppFixture>, IClassFixture<BrowserFixture>
 {

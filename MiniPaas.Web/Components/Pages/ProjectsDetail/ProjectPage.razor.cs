@@ -34,6 +34,8 @@ public sealed partial class ProjectPage(
     private RenderThrottle? _throttle;
     private FeedSubscription<DeploymentStatusChanged>? _subscription;
     private Task _watching = Task.CompletedTask;
+    private CancellationTokenSource? _watchCts;
+    private long? _shownId;
     private ProjectView? _project;
     private IReadOnlyList<DeploymentView> _deployments = [];
     private string? _dockerfile;
@@ -70,12 +72,21 @@ public sealed partial class ProjectPage(
 
     protected override async Task OnParametersSetAsync()
     {
-        // Subscribe before the first read so that no status change falls between the snapshot and the live feed.
-        if (RendererInfo.IsInteractive && _subscription is null)
+        if (_shownId != Id)
         {
-            _subscription = statusFeed.Subscribe(Id);
-            _throttle = new RenderThrottle(RefreshAsync, RenderInterval, time);
-            _watching = WatchStatusAsync(_subscription, _disposed.Token);
+            // Another project in the same page instance (navigation between project pages): start over.
+            await StopWatchingAsync();
+            (_shownId, _project, _deployments, _dockerfile, _selectedId, _notFound, _settings, _settingsErrors, _tab) =
+                (Id, null, [], null, null, false, null, NoErrors, 0);
+
+            // Subscribe before the first read so that no status change falls between the snapshot and the live feed.
+            if (RendererInfo.IsInteractive)
+            {
+                _throttle ??= new RenderThrottle(RefreshAsync, RenderInterval, time);
+                _subscription = statusFeed.Subscribe(Id);
+                _watchCts = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
+                _watching = WatchStatusAsync(_subscription, _watchCts.Token);
+            }
         }
 
         await ReloadAsync(_disposed.Token);
@@ -328,19 +339,24 @@ public sealed partial class ProjectPage(
         { } d => string.Create(Invariant, $"{d.TotalSeconds:0.0}s"),
     };
 
-    public async ValueTask DisposeAsync()
+    private async Task StopWatchingAsync()
     {
-        await _disposed.CancelAsync();
-        try
+        if (_watchCts is not null)
         {
+            await _watchCts.CancelAsync();
             await _watching;
-        }
-        catch (OperationCanceledException)
-        {
-            // Expected on cancellation.
+            _watchCts.Dispose();
+            _watchCts = null;
         }
 
         _subscription?.Dispose();
+        _subscription = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _disposed.CancelAsync();
+        await StopWatchingAsync();
         _throttle?.Dispose();
         _reloading.Dispose();
         _disposed.Dispose();
