@@ -116,6 +116,71 @@ public sealed partial class ProjectPagesBrowserTests(DeployAppFixture app, Brows
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task ProjectPage_StopStartDeployRollbackAndInvalidSettings_FollowsLiveState()
+    {
+        using var repo = await SampleRepo.CreateAsync(DeployEngineTests.BusyboxSite("first version"));
+        var subdomain = "actions-" + Guid.NewGuid().ToString("N")[..8];
+        var projectId = await app.CreateProjectAsync(repo, subdomain);
+        var first = await app.WaitForOutcomeAsync(projectId, await app.Deployments.DeployAsync(projectId));
+        Assert.True(first.Status == DeploymentStatus.Running, first.FailureReason);
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        await page.GotoAsync($"projects/{projectId}");
+        await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
+        await Assertions.Expect(page.GetByTestId("project-status")).ToHaveTextAsync("Running");
+
+        // Stop asks first; then the page shows the project stopped and the app answers 503.
+        await page.GetByTestId("stop-button").ClickAsync();
+        await page.Locator(".mud-dialog button", new() { HasText = "Stop" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("project-status")).ToHaveTextAsync("Stopped");
+        await Assertions.Expect(page.GetByTestId("live-url")).ToHaveCountAsync(0);
+        Assert.Equal(503, (await app.GetAppAsync(subdomain)).Status);
+
+        await page.GetByTestId("start-button").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("project-status")).ToHaveTextAsync("Running");
+        Assert.Equal((200, "first version"), await app.GetAppAsync(subdomain));
+
+        // A new commit deployed from the page appears as a new row and goes live.
+        await repo.CommitAsync(new Dictionary<string, string> { ["index.html"] = "second version" }, "second version\n\nwith a body");
+        await page.GetByTestId("deploy-button").ClickAsync();
+        var second = await LatestDeploymentIdAsync(projectId, after: first.Id);
+        await Assertions.Expect(page.GetByTestId($"deployment-status-{second}")).ToHaveTextAsync("Running", new() { Timeout = 90_000 });
+        await Assertions.Expect(page.GetByTestId($"deployment-row-{second}")).ToContainTextAsync("second version");
+        await Assertions.Expect(page.GetByTestId($"deployment-row-{second}")).Not.ToContainTextAsync("with a body");
+        Assert.Equal((200, "second version"), await app.GetAppAsync(subdomain));
+
+        // Rolling back to the first deployment asks first, then serves its image again.
+        await page.GetByTestId($"rollback-{first.Id}").ClickAsync();
+        await page.Locator(".mud-dialog button", new() { HasText = "Roll back" }).ClickAsync();
+        var rollback = await LatestDeploymentIdAsync(projectId, after: second);
+        await Assertions.Expect(page.GetByTestId($"deployment-status-{rollback}")).ToHaveTextAsync("Running", new() { Timeout = 90_000 });
+        await Assertions.Expect(page.GetByTestId($"deployment-row-{rollback}")).ToContainTextAsync("rollback");
+        Assert.Equal((200, "first version"), await app.GetAppAsync(subdomain));
+
+        // Settings: an invalid subdomain is refused at its field and nothing changes.
+        await page.Locator(".mud-tab", new() { HasText = "Settings" }).ClickAsync();
+        await page.Locator("#project-subdomain").FillAsync("Admin");
+        await page.GetByTestId("save-settings").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("field-error-Subdomain")).ToContainTextAsync("lowercase");
+        Assert.Equal(subdomain, (await app.Projects.GetAsync(projectId))!.Subdomain);
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<long> LatestDeploymentIdAsync(long projectId, long after)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var latest = (await app.Projects.ListDeploymentsAsync(projectId, ct: cts.Token)).Max(d => d.Id);
+            if (latest > after)
+            {
+                return latest;
+            }
+
+            await Task.Delay(100, cts.Token);
+        }
+    }
+
     [GeneratedRegex(@"/projects/\d+$")]
     private static partial Regex ProjectUrl();
 }
