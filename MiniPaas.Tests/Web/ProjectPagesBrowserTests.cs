@@ -94,15 +94,21 @@ public sealed partial class ProjectPagesBrowserTests(DeployAppFixture app, Brows
         await page.GotoAsync("projects/new");
         await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
 
-        await page.Locator("#project-name").FillAsync("Invalid form " + Guid.NewGuid().ToString("N")[..6]);
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        await page.Locator("#project-name").FillAsync("Invalid form " + suffix);
+        // As a person would: the suggestion lands before the subdomain is typed (a patch arriving after typing would overwrite it).
+        await Assertions.Expect(page.Locator("#project-subdomain")).ToHaveValueAsync("invalid-form-" + suffix);
         await page.Locator("#project-subdomain").FillAsync("Admin");
         await page.Locator("#project-source").FillAsync($"--upload-pack=touch {marker}");
+        await Assertions.Expect(page.Locator("#project-subdomain")).ToHaveValueAsync("Admin");
         await page.GetByTestId("create-button").ClickAsync();
+        await Assertions.Expect(page.Locator("#project-subdomain")).ToHaveValueAsync("Admin");
 
         await Assertions.Expect(page.GetByTestId("field-error-Subdomain")).ToContainTextAsync("lowercase");
         await Assertions.Expect(page.GetByTestId("field-error-SourceUrl")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("form-invalid")).ToContainTextAsync("Nothing was created");
         await Assertions.Expect(page.GetByTestId("field-error-Name")).ToHaveCountAsync(0);
+        await page.ScreenshotAsync(new() { Path = "/tmp/minipaas-new-project-invalid.png", FullPage = true });
         Assert.EndsWith("/projects/new", page.Url, StringComparison.Ordinal);
         Assert.Equal(before, (await app.Get<IProjectDirectory>().ListAsync()).Count);
         Assert.False(File.Exists(marker), "the repository field reached git as an option");
