@@ -172,6 +172,35 @@ public sealed partial class ProjectPagesBrowserTests(DeployAppFixture app, Brows
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task ProjectPage_BuildStepFails_ShowsFailedWithReasonAndRedErrorLine()
+    {
+        using var repo = await SampleRepo.CreateAsync(DeployEngineTests.BusyboxSite("x", """RUN ["sh", "-c", "echo npm ERR! missing script: build; exit 3"]"""));
+        var subdomain = "broken-" + Guid.NewGuid().ToString("N")[..8];
+        var projectId = await app.CreateProjectAsync(repo, subdomain);
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        await page.GotoAsync($"projects/{projectId}");
+        await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
+        await Assertions.Expect(page.GetByTestId("project-status")).ToHaveTextAsync("NotDeployed");
+
+        await page.GetByTestId("deploy-button").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("project-status")).ToHaveTextAsync("Failed", new() { Timeout = 90_000 });
+        var deploymentId = (await app.Projects.ListDeploymentsAsync(projectId)).Single().Id;
+        await Assertions.Expect(page.GetByTestId($"deployment-failure-{deploymentId}")).ToContainTextAsync("returned a non-zero code: 3");
+        await Assertions.Expect(page.GetByTestId("live-url")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("redeploy-button")).ToBeDisabledAsync();
+
+        await page.GetByTestId($"logs-{deploymentId}").ClickAsync();
+        var errorLine = page.GetByTestId("build-log").Locator(".minipaas-build-log-error").First;
+        await Assertions.Expect(errorLine).ToBeVisibleAsync();
+        var color = await errorLine.EvaluateAsync<string>("e => getComputedStyle(e).color");
+        var normal = await page.GetByTestId("build-log").EvaluateAsync<string>("e => getComputedStyle(e).color");
+        Assert.NotEqual(normal, color);
+        await page.ScreenshotAsync(new() { Path = "/tmp/minipaas-project-failed.png", FullPage = true });
+        await page.Context.CloseAsync();
+    }
+
     private async Task<long> LatestDeploymentIdAsync(long projectId, long after)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
