@@ -203,6 +203,29 @@ public sealed partial class ProjectPagesBrowserTests(DeployAppFixture app, Brows
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task DockerfileTab_RepoWithoutDockerfile_ShowsGeneratedDockerfileWithHint()
+    {
+        using var repo = await SampleRepo.CreateAsync(new Dictionary<string, string>
+        {
+            ["package.json"] = """{ "name": "sample", "version": "1.0.0", "scripts": { "start": "node server.js" } }""",
+            ["server.js"] = "require('http').createServer((req, res) => res.end('node in the browser')).listen(process.env.PORT);",
+        });
+        var projectId = await app.CreateProjectAsync(repo, "gen-" + Guid.NewGuid().ToString("N")[..8]);
+        var outcome = await app.WaitForOutcomeAsync(projectId, await app.Deployments.DeployAsync(projectId));
+        Assert.True(outcome.Status == DeploymentStatus.Running, outcome.FailureReason);
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        await page.GotoAsync($"projects/{projectId}");
+        await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
+
+        await page.Locator(".mud-tab", new() { HasText = "Dockerfile" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("generated-dockerfile")).ToContainTextAsync($"FROM {DockerEngineFixture.NodeImage}");
+        await Assertions.Expect(page.GetByTestId("dockerfile-hint")).ToContainTextAsync(
+            "MiniPaas generated this Dockerfile because the repository has none. Save it as Dockerfile in your repository to customise the build.");
+        await page.Context.CloseAsync();
+    }
+
     /// <summary>
     /// The app's answer once it is <paramref name="expected"/>, or the last answer after 10 s. Needed because, while the old
     /// deployment drains, both are Running in the database and a reconciler pass may point the route back at the old one for
