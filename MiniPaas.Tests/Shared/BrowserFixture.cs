@@ -10,6 +10,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     private static readonly string[] ChromiumArgs =
     [
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        // The app under test listens on 127.0.0.1 only, but Chromium tries ::1 first for *.localhost, where another process on this
+        // shared machine may hold the same port number (seen: a stranger's container answered an app URL). Pin app hosts to IPv4.
+        "--host-resolver-rules=MAP *.localhost 127.0.0.1",
     ];
 
     private IPlaywright? _playwright;
