@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using CliWrap;
+using CliWrap.Buffered;
+using MiniPaas.Core.Deploying;
+using MiniPaas.Core.Persistence;
+using MiniPaas.Core.Projects;
+
+namespace MiniPaas.Benchmarks;
+
+/// <summary>One way of getting the repo's head served: MiniPaas, or git + docker by hand.</summary>
+public interface IDeployPath
+{
+    string Name { get; }
+
+    /// <summary>Deploys the repo's head and returns the wall time from the deploy request to the first 200 carrying <paramref name="marker"/>.</summary>
+    Task<TimeSpan> DeployAsync(SampleRepo repo, string marker, CancellationToken ct);
+
+    /// <summary>Removes what the deploys since the last call created (containers, images, projects); not timed.</summary>
+    Task CleanupAsync(CancellationToken ct);
+}
+
+/// <summary>
+/// MiniPaas: a fresh project per deploy (so the first 200 can only come from this deploy's container), then
+/// <see cref="DeploymentService.DeployAsync"/> and GET through the ingress until 200. Project creation is not timed.
+/// </summary>
+public sealed class MiniPaasPath(MiniPaasHost host) : IDeployPath
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+    private readonly List<(long Id, string Name)> _projects = [];
+
+    public string Name => "MiniPaas";
+
+    /// <summary>Subdomain of the latest deploy's project (still deployed until <see cref="CleanupAsync"/>).</summary>
+    public string? LastSubdomain => _projects.Count == 0 ? null : _projects[^1].Name;
+
+    public async Task<TimeSpan> DeployAsync(SampleRepo repo, string marker, CancellationToken ct)
+    {
+        var projects = host.Get<ProjectService>();
+        var subdomain = $"bench-{Guid.NewGuid():N}"[..14];
+        var created = await projects.CreateAsync(new ProjectSpec(subdomain, subdomain, repo.Path), ct);
+        if (!created.Succeeded)
+        {
+            throw new InvalidOperationException("Project refused: " + string.Join("; ", created.Errors.Select(e => $"{e.Key}: {e.Value}")));
+        }
+
+        var projectId = created.ProjectId!.Value;
+        _projects.Add((projectId, subdomain));
+
+        var clock = Stopwatch.StartNew();
+        var deploymentId = await host.Get<DeploymentService>().DeployAsync(projectId, ct: ct);
+        await Probe.WaitFor200Async(host.IngressPort, $"{subdomain}.localhost:{host.IngressPort}", marker, Timeout, FailureAsync, ct);
+        return clock.Elapsed;
+
+        async Task<string?> FailureAsync()
+        {
+            var deployment = (await projects.ListDeploymentsAsync(projectId, ct: ct)).Single(d => d.Id == deploymentId);
+            return deployment.Status == DeploymentStatus.Failed ? deployment.FailureReason ?? "failed" : null;
+        }
+    }
+
+    /// <summary>The Dockerfile MiniPaas generated for the latest deploy (null when the repo has its own).</summary>
+    public async Task<string?> LastGeneratedDockerfileAsync(CancellationToken ct)
+    {
+        var projects = host.Get<ProjectService>();
+        var deployment = (await projects.ListDeploymentsAsync(_projects[^1].Id, ct: ct))[0];
+        return await projects.GetGeneratedDockerfileAsync(deployment.Id, ct);
+    }
+
+    public async Task CleanupAsync(CancellationToken ct)
+    {
+        foreach (var (id, name) in _projects)
+        {
+            await host.Get<ProjectService>().DeleteAsync(id, name, ct);
+        }
+
+        _projects.Clear();
+    }
+}
+
+/// <summary>
+/// The baseline, as a person would do it: <c>git clone --depth 1 file://…</c>, <c>docker build</c>, <c>docker run -d --network host
+/// -e PORT=…</c>, then GET the port until 200. The legacy builder is forced (DOCKER_BUILDKIT=0), the same one MiniPaas drives
+/// through the engine API, so both share one layer cache.
+/// </summary>
+public sealed class ByHandPath : IDeployPath
+{
+    public const string Label = "minipaas.bench";
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+    private readonly List<string> _containers = [];
+    private readonly List<string> _images = [];
+    private readonly List<string> _folders = [];
+
+    public string Name => "git + docker by hand";
+
+    /// <summary>Written as <c>Dockerfile</c> into the clone when set: the repo has none, so the person supplies one (MiniPaas's generated text, for a like-for-like build).</summary>
+    public string? Dockerfile { get; set; }
+
+    public async Task<TimeSpan> DeployAsync(SampleRepo repo, string marker, CancellationToken ct)
+    {
+        var id = Guid.NewGuid().ToString("N")[..10];
+        var folder = Path.Combine(Path.GetTempPath(), "minipaas-bench-clone-" + id);
+        var image = $"minipaas-bench/hand-{id}:latest";
+        var container = "minipaas-bench-hand-" + id;
+        var port = MiniPaasHost.FreeLoopbackPort();
+        _folders.Add(folder);
+
+        var clock = Stopwatch.StartNew();
+        await RunAsync("git", ["clone", "--quiet", "--depth", "1", "--single-branch", "--branch", "main", repo.FileUrl, folder], ct);
+        if (Dockerfile is not null)
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "Dockerfile"), Dockerfile, ct);
+        }
+
+        _images.Add(image);
+        await RunAsync("docker", ["build", "--quiet", "--network", "host", "--label", Label + "=true", "-t", image, folder], ct);
+        _containers.Add(container);
+        await RunAsync("docker", ["run", "-d", "--pull", "never", "--init", "--network", "host", "--name", container, "--label", Label + "=true", "-e", $"PORT={port}", image], ct);
+        await Probe.WaitFor200Async(port, host: null, marker, Timeout, failure: null, ct);
+        return clock.Elapsed;
+    }
+
+    public async Task CleanupAsync(CancellationToken ct)
+    {
+        foreach (var container in _containers)
+        {
+            await RunAsync("docker", ["rm", "-f", container], ct, check: false);
+        }
+
+        foreach (var image in _images)
+        {
+            await RunAsync("docker", ["rmi", "-f", image], ct, check: false);
+        }
+
+        foreach (var folder in _folders.Where(Directory.Exists))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        _containers.Clear();
+        _images.Clear();
+        _folders.Clear();
+    }
+
+    private static async Task RunAsync(string program, string[] args, CancellationToken ct, bool check = true)
+    {
+        var result = await Cli.Wrap(program).WithArguments(args)
+            .WithEnvironmentVariables(env => env.Set("DOCKER_BUILDKIT", "0"))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(ct);
+        if (check && result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({result.ExitCode}): {result.StandardError}{result.StandardOutput}");
+        }
+    }
+}
