@@ -46,15 +46,78 @@ public sealed class MiniPaasPath(MiniPaasHost host) : IDeployPath
         var projectId = created.ProjectId!.Value;
         _projects.Add((projectId, subdomain));
 
+        // Status changes (with the engine's own timestamps) give the phase breakdown; reading them is off the measured path.
+        using var statuses = host.Get<DeploymentStatusFeed>().Subscribe(projectId);
+        using var stopReading = new CancellationTokenSource();
+        var changes = new List<DeploymentStatusChanged>();
+        var reader = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await foreach (var batch in statuses.ReadBatchesAsync(stopReading.Token))
+                    {
+                        changes.AddRange(batch.Items);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            },
+            CancellationToken.None);
+
+        var requested = TimeProvider.System.GetUtcNow();
         var clock = Stopwatch.StartNew();
         var deploymentId = await host.Get<DeploymentService>().DeployAsync(projectId, ct: ct);
         await Probe.WaitFor200Async(host.IngressPort, $"{subdomain}.localhost:{host.IngressPort}", marker, Timeout, FailureAsync, ct);
-        return clock.Elapsed;
+        var elapsed = clock.Elapsed;
+        var answered = requested + elapsed;
+
+        await stopReading.CancelAsync();
+        await reader;
+        RecordPhases(changes.Where(c => c.DeploymentId == deploymentId).ToList(), requested, answered);
+        return elapsed;
 
         async Task<string?> FailureAsync()
         {
             var deployment = (await projects.ListDeploymentsAsync(projectId, ct: ct)).Single(d => d.Id == deploymentId);
             return deployment.Status == DeploymentStatus.Failed ? deployment.FailureReason ?? "failed" : null;
+        }
+    }
+
+    /// <summary>Per phase name, the durations seen since the last <see cref="TakePhases"/> (a breakdown of MiniPaas's time).</summary>
+    private readonly Dictionary<string, List<TimeSpan>> _phases = [];
+
+    public IReadOnlyDictionary<string, List<TimeSpan>> TakePhases()
+    {
+        var taken = _phases.ToDictionary(p => p.Key, p => p.Value.ToList());
+        _phases.Clear();
+        return taken;
+    }
+
+    private void RecordPhases(List<DeploymentStatusChanged> changes, DateTimeOffset requested, DateTimeOffset answered)
+    {
+        // Each phase lasts from entering its status to entering the next; the last ends at the first 200 seen through the ingress.
+        var marks = new List<(string Name, DateTimeOffset At)> { ("request → queued", requested) };
+        marks.AddRange(changes.Select(c => (c.Status.ToString().ToLowerInvariant(), c.At)));
+        var perDeploy = new Dictionary<string, TimeSpan>();
+        for (var i = 0; i < marks.Count; i++)
+        {
+            var end = i + 1 < marks.Count ? marks[i + 1].At : answered;
+            var name = i == 0 ? marks[0].Name : i + 1 < marks.Count ? marks[i].Name : $"{marks[i].Name} → first 200 at ingress";
+
+            // A status may be published more than once (e.g. "starting" again with detail): its time adds up under one name.
+            perDeploy[name] = perDeploy.GetValueOrDefault(name) + (end - marks[i].At);
+        }
+
+        foreach (var (name, duration) in perDeploy)
+        {
+            if (!_phases.TryGetValue(name, out var list))
+            {
+                _phases[name] = list = [];
+            }
+
+            list.Add(duration);
         }
     }
 

@@ -90,7 +90,9 @@ async Task DeployBenchmarkAsync(SampleApp app)
     await byHand.DeployAsync(repo, "warm-up", ct);
     await miniPaas.CleanupAsync(ct);
     await byHand.CleanupAsync(ct);
+    miniPaas.TakePhases();
 
+    var phases = new Dictionary<string, Dictionary<string, List<TimeSpan>>> { ["cold"] = [], ["warm"] = [] };
     var samples = new Dictionary<(string Path, string Cache), List<TimeSpan>>();
     for (var i = 0; i < options.Repetitions; i++)
     {
@@ -102,10 +104,12 @@ async Task DeployBenchmarkAsync(SampleApp app)
             var marker = $"bench-{i}-{Guid.NewGuid():N}";
             await repo.CommitAsync(app.Files(marker), "cold", ct);
             var cold = await path.DeployAsync(repo, marker, ct);
+            AddPhases("cold");
 
             // A no-op commit on top: same content, new commit, so every layer comes from the cold build's cache ("warm").
             await repo.CommitAsync(new Dictionary<string, string>(), "no-op", ct);
             var warm = await path.DeployAsync(repo, marker, ct);
+            AddPhases("warm");
             await path.CleanupAsync(ct);
 
             Add(path.Name, "cold", cold);
@@ -115,6 +119,20 @@ async Task DeployBenchmarkAsync(SampleApp app)
     }
 
     report.Deploys(app.Kind, samples);
+    report.Phases(app.Kind, phases);
+
+    void AddPhases(string cache)
+    {
+        foreach (var (name, values) in miniPaas.TakePhases())
+        {
+            if (!phases[cache].TryGetValue(name, out var list))
+            {
+                phases[cache][name] = list = [];
+            }
+
+            list.AddRange(values);
+        }
+    }
 
     void Add(string path, string cache, TimeSpan value)
     {

@@ -9,6 +9,7 @@ public sealed class Report
     private readonly List<(string Key, string Value)> _machine = [];
     private readonly List<string> _deployRows = [];
     private readonly List<string> _proxyRows = [];
+    private readonly List<string> _phaseRows = [];
     private string? _memory;
 
     public void Machine(IReadOnlyList<(string Key, string Value)> facts) => _machine.AddRange(facts);
@@ -21,6 +22,18 @@ public sealed class Report
             var byHand = samples[("git + docker by hand", cache)].Select(s => s.TotalSeconds).ToArray();
             _deployRows.Add(Invariant(
                 $"| {app} | {cache} | {Median(miniPaas):F2} ({miniPaas.Min():F2}–{miniPaas.Max():F2}) | {Median(byHand):F2} ({byHand.Min():F2}–{byHand.Max():F2}) | **{Median(miniPaas) / Median(byHand):F2}** | {miniPaas.Length} |"));
+        }
+    }
+
+    public void Phases(string app, IReadOnlyDictionary<string, Dictionary<string, List<TimeSpan>>> byCache)
+    {
+        foreach (var (cache, phases) in byCache)
+        {
+            foreach (var (name, values) in phases)
+            {
+                var seconds = values.Select(v => v.TotalSeconds).ToArray();
+                _phaseRows.Add(Invariant($"| {app} | {cache} | {name} | {Median(seconds):F2} | {seconds.Length} |"));
+            }
         }
     }
 
@@ -60,6 +73,12 @@ public sealed class Report
         text.AppendLine("| App | Cache | MiniPaas | git + docker by hand | Ratio | n |");
         text.AppendLine("|---|---|---|---|---|---|");
         _deployRows.ForEach(row => text.AppendLine(row));
+        text.AppendLine();
+        text.AppendLine("Where MiniPaas's time goes: median seconds in each deployment status (from its status feed), the last one until the first 200 at the ingress.");
+        text.AppendLine();
+        text.AppendLine("| App | Cache | Phase | Median | n |");
+        text.AppendLine("|---|---|---|---|---|");
+        _phaseRows.ForEach(row => text.AppendLine(row));
         text.AppendLine();
         text.AppendLine("Proxy overhead, medians over rounds; ratio = through the MiniPaas ingress ÷ direct to the container.");
         text.AppendLine();
