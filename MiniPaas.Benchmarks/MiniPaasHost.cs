@@ -4,7 +4,11 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MiniPaas.Core.Deploying;
+using MiniPaas.Core.Persistence;
 
 namespace MiniPaas.Benchmarks;
 
@@ -56,6 +60,23 @@ public sealed class MiniPaasHost : IAsyncDisposable
         return new MiniPaasHost(factory, ingressPort, dataDirectory);
     }
 
+    /// <summary>
+    /// Moves this database's project and deployment ids far from 1: containers are labelled with those ids only, and deleting a
+    /// project removes every container on the engine with its id, so ids that other MiniPaas instances on this engine also use
+    /// (theirs start at 1 too) would make the benchmark's cleanup remove their containers.
+    /// </summary>
+    public async Task MoveIdsAwayAsync(CancellationToken ct)
+    {
+        var start = Random.Shared.NextInt64(1_000_000_000, 9_000_000_000);
+        await using var db = await Get<IDbContextFactory<MiniPaasDbContext>>().CreateDbContextAsync(ct);
+        foreach (var table in new[] { "projects", "deployments" })
+        {
+#pragma warning disable EF1002 // Table names are constants above, and the number is ours; nothing user-supplied is interpolated.
+            await db.Database.ExecuteSqlRawAsync($"ALTER TABLE {table} ALTER COLUMN id RESTART WITH {start.ToString(CultureInfo.InvariantCulture)}", ct);
+#pragma warning restore EF1002
+        }
+    }
+
     public static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -89,6 +110,30 @@ public sealed class MiniPaasHost : IAsyncDisposable
             }
 
             builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
+            builder.ConfigureServices(WithoutReconcilerLoop);
         }
+
+        /// <summary>
+        /// The reconciler removes every MiniPaas-labelled container its own database does not know, and this Docker engine is
+        /// shared with other MiniPaas instances (test runs): left on, the benchmark would delete their apps. Its loop is not
+        /// on the measured path (fresh projects, nothing to reconcile), so the bench runs without it.
+        /// </summary>
+        private static void WithoutReconcilerLoop(IServiceCollection services)
+        {
+            for (var i = 0; i < services.Count; i++)
+            {
+                if (services[i] is { ServiceType: var type, ImplementationFactory: { } factory } && type == typeof(IHostedService))
+                {
+                    services[i] = ServiceDescriptor.Singleton<IHostedService>(sp => factory(sp) is var service && service is Reconciler ? new IdleService() : (IHostedService)service);
+                }
+            }
+        }
+    }
+
+    private sealed class IdleService : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -43,6 +43,7 @@ await new BaseImages(docker).EnsureAsync(options.Node, ct);
 
 var startClock = Stopwatch.StartNew();
 await using var host = MiniPaasHost.Start(Path.Combine(Path.GetTempPath(), "minipaas-bench-" + Guid.NewGuid().ToString("N")[..8]));
+await host.MoveIdsAwayAsync(ct);
 Log($"MiniPaas started in {startClock.Elapsed.TotalSeconds:F1} s (ingress 127.0.0.1:{host.IngressPort})");
 
 var miniPaas = new MiniPaasPath(host);
