@@ -145,7 +145,7 @@ public sealed class MiniPaasPath(MiniPaasHost host) : IDeployPath
 /// -e PORT=…</c>, then GET the port until 200. The legacy builder is forced (DOCKER_BUILDKIT=0), the same one MiniPaas drives
 /// through the engine API, so both share one layer cache.
 /// </summary>
-public sealed class ByHandPath : IDeployPath
+public sealed class ByHandPath(string dockerHost) : IDeployPath
 {
     public const string Label = "minipaas.bench";
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
@@ -204,10 +204,10 @@ public sealed class ByHandPath : IDeployPath
         _folders.Clear();
     }
 
-    private static async Task RunAsync(string program, string[] args, CancellationToken ct, bool check = true)
+    private async Task RunAsync(string program, string[] args, CancellationToken ct, bool check = true)
     {
         var result = await Cli.Wrap(program).WithArguments(args)
-            .WithEnvironmentVariables(env => env.Set("DOCKER_BUILDKIT", "0"))
+            .WithEnvironmentVariables(env => env.Set("DOCKER_BUILDKIT", "0").Set("DOCKER_HOST", dockerHost))
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(ct);
         if (check && result.ExitCode != 0)

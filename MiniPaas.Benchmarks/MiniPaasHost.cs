@@ -35,7 +35,7 @@ public sealed class MiniPaasHost : IAsyncDisposable
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    public static MiniPaasHost Start(string dataDirectory)
+    public static MiniPaasHost Start(string dataDirectory, string dockerEndpoint)
     {
         Directory.CreateDirectory(dataDirectory);
         var dashboardPort = FreeLoopbackPort();
@@ -45,6 +45,7 @@ public sealed class MiniPaasHost : IAsyncDisposable
             ["urls"] = $"http://127.0.0.1:{dashboardPort};http://127.0.0.1:{ingressPort}",
             ["MiniPaas:DataDirectory"] = dataDirectory,
             ["MiniPaas:Ingress:Port"] = ingressPort.ToString(CultureInfo.InvariantCulture),
+            ["MiniPaas:Docker:Endpoint"] = dockerEndpoint,
             ["MiniPaas:Runtime:NetworkMode"] = "host",
             ["MiniPaas:Builder:NetworkMode"] = "host",
             ["MiniPaas:Builder:BaseImages:node"] = BaseImages.Node,

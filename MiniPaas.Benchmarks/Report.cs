@@ -11,6 +11,10 @@ public sealed class Report
     private readonly List<string> _proxyRows = [];
     private readonly List<string> _phaseRows = [];
     private string? _memory;
+    private int _retries;
+
+    /// <summary>A repetition failed (e.g. another instance removed a container) and was repeated.</summary>
+    public void Retried() => _retries++;
 
     public void Machine(IReadOnlyList<(string Key, string Value)> facts) => _machine.AddRange(facts);
 
@@ -73,6 +77,8 @@ public sealed class Report
         text.AppendLine("| App | Cache | MiniPaas | git + docker by hand | Ratio | n |");
         text.AppendLine("|---|---|---|---|---|---|");
         _deployRows.ForEach(row => text.AppendLine(row));
+        text.AppendLine();
+        text.AppendLine(Invariant($"Repetitions repeated after a failure: {_retries}."));
         text.AppendLine();
         text.AppendLine("Where MiniPaas's time goes: median seconds in each deployment status (from its status feed), the last one until the first 200 at the ingress.");
         text.AppendLine();
