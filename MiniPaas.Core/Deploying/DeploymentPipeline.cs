@@ -165,7 +165,11 @@ public sealed partial class DeploymentPipeline(
             d.DetectedStack = plan.Stack.Stack;
         }, ct: ct).ConfigureAwait(false);
 
+        // Images get only labels that stay the same from one deployment of the project to the next: a label that changes
+        // (the deployment id) adds a layer to every build and defeats the cache (measured: a fully cached build went from
+        // 0.1 s to 2.7 s on vfs). The tag names the deployment; the container carries the full set.
         var labels = await LabelsAsync(project, deployment.Id).ConfigureAwait(false);
+        labels.Remove(ContainerLabels.Deployment);
         var output = new BuildOutputSink(buildLog, deployment.Id);
         var result = await imageBuilder.BuildAsync(context, plan.DockerfilePath, imageTag, labels, plan.ExtraFiles, output, ct).ConfigureAwait(false);
         if (!result.Succeeded)

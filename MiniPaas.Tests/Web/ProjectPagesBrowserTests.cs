@@ -44,7 +44,7 @@ public sealed partial class ProjectPagesBrowserTests(DeployAppFixture app, Brows
         await page.Locator("#project-source").FillAsync(repo.Path);
         await page.GetByTestId("create-deploy-button").ClickAsync();
 
-        await page.WaitForURLAsync(ProjectUrl());
+        await page.WaitForURLAsync(ProjectUrl(), new() { Timeout = 90_000, WaitUntil = WaitUntilState.Commit });
         await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
         await Assertions.Expect(page.GetByTestId("project-status")).ToHaveTextAsync("Running", new() { Timeout = 90_000 });
 
