@@ -165,11 +165,14 @@ public sealed partial class DeploymentPipeline(
             d.DetectedStack = plan.Stack.Stack;
         }, ct: ct).ConfigureAwait(false);
 
-        // Images get only labels that stay the same from one deployment of the project to the next: a label that changes
-        // (the deployment id) adds a layer to every build and defeats the cache (measured: a fully cached build went from
-        // 0.1 s to 2.7 s on vfs). The tag names the deployment; the container carries the full set.
-        var labels = await LabelsAsync(project, deployment.Id).ConfigureAwait(false);
-        labels.Remove(ContainerLabels.Deployment);
+        // Images get only labels that are the same for every build of this installation: a label whose value changes (project,
+        // deployment) becomes a layer that misses the cache on every build (measured: a fully cached build went from 0.1 s to
+        // 2.7 s on vfs). The tag names project and deployment; the container carries the full set.
+        var labels = new Dictionary<string, string>
+        {
+            [ContainerLabels.Managed] = "true",
+            [ContainerLabels.Instance] = await installation.IdAsync.ConfigureAwait(false),
+        };
         var output = new BuildOutputSink(buildLog, deployment.Id);
         var result = await imageBuilder.BuildAsync(context, plan.DockerfilePath, imageTag, labels, plan.ExtraFiles, output, ct).ConfigureAwait(false);
         if (!result.Succeeded)
