@@ -52,10 +52,12 @@ public sealed partial class VariablesEditor(
     {
         try
         {
-            _variables = await store.ListAsync(ProjectId, _disposed.Token);
+            // Everything is read before anything is shown, so the table never appears with a stale banner state.
+            var variables = await store.ListAsync(ProjectId, _disposed.Token);
             var running = (await projects.ListDeploymentsAsync(ProjectId, 20, _disposed.Token)).FirstOrDefault(d => d.Status == DeploymentStatus.Running);
             var changed = await store.LastChangedAtAsync(ProjectId, _disposed.Token);
             _redeployNeeded = running is not null && changed is { } at && at > (running.StartedAt ?? running.CreatedAt);
+            _variables = variables;
             _loadError = null;
         }
         catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
