@@ -10,7 +10,7 @@ public sealed class VariablesDeployTests(DeployAppFixture app) : IClassFixture<D
 {
     // /proc/1/environ is the environment the engine gave the container (PID 1 is the init process), NUL-separated:
     // unlike `env` output it is unambiguous for multi-line values and untouched by the shell.
-    private static Dictionary<string, string> EnvironmentDumpSite() => new()
+    internal static Dictionary<string, string> EnvironmentDumpSite() => new()
     {
         ["Dockerfile"] = $"""
             FROM {DockerEngineFixture.BusyboxImage}

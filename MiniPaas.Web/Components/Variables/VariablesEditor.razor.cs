@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.JSInterop;
 using MiniPaas.Core.Deploying;
-using MiniPaas.Core.Persistence;
 using MiniPaas.Core.Projects;
 using MiniPaas.Core.Variables;
 using MudBlazor;
@@ -37,6 +36,7 @@ public sealed partial class VariablesEditor(
     private DotEnvParseResult? _parsed;
     private IReadOnlyList<VariableImportChange>? _preview;
     private IJSObjectReference? _module;
+    private string _fileName = "variables.env";
 
     /// <summary>The project whose variables are edited. Required; no default.</summary>
     [Parameter, EditorRequired]
@@ -54,9 +54,12 @@ public sealed partial class VariablesEditor(
         {
             // Everything is read before anything is shown, so the table never appears with a stale banner state.
             var variables = await store.ListAsync(ProjectId, _disposed.Token);
-            var running = (await projects.ListDeploymentsAsync(ProjectId, 20, _disposed.Token)).FirstOrDefault(d => d.Status == DeploymentStatus.Running);
+            var project = await projects.GetAsync(ProjectId, _disposed.Token);
+            var running = project?.Live;
             var changed = await store.LastChangedAtAsync(ProjectId, _disposed.Token);
             _redeployNeeded = running is not null && changed is { } at && at > (running.StartedAt ?? running.CreatedAt);
+            // Browsers refuse to save dot-files under their own name (Chromium strips the dot): name it after the project.
+            _fileName = project is null ? "variables.env" : $"{project.Name}.env";
             _variables = variables;
             _loadError = null;
         }
@@ -215,7 +218,7 @@ public sealed partial class VariablesEditor(
         // Rows that cannot be decrypted are left out rather than exported as a misleading placeholder.
         var text = DotEnvWriter.Write(_variables.Where(v => v.CanDecrypt).Select(v => new KeyValuePair<string, string>(v.Key, v.Value!)));
         var module = await ModuleAsync();
-        await module.InvokeVoidAsync("downloadText", _disposed.Token, ".env", text);
+        await module.InvokeVoidAsync("downloadText", _disposed.Token, _fileName, text);
     }
 
     private async Task CopyAsync(ProjectVariable variable)
