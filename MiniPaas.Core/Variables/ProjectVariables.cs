@@ -98,7 +98,16 @@ public sealed class ProjectVariables(
                 db.EnvVarAudit.Add(new EnvVarAuditRecord { ProjectId = projectId, Key = key, Action = row is null ? "created" : "updated", Actor = actor, At = now });
             }
 
-            await db.SaveChangesAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await db.SaveChangesAsync(ct).ConfigureAwait(false);
+            }
+            catch (DbUpdateException)
+            {
+                // Another editor created one of these keys, or the project was deleted, between our read and this write.
+                return VariableChangeResult.Refused("The variables changed meanwhile (another tab or user); reload and try again.");
+            }
+
             logger.VariablesSet(projectId, variables.Count, actor);
             return new VariableChangeResult(true, null, warnings);
         }

@@ -86,6 +86,17 @@ public static partial class VariableSuggester
             .ToList();
     }
 
+    /// <summary>
+    /// The pre-deploy check: variables some code reads without a default that are neither set on the project nor
+    /// provided by MiniPaas. The deploy can still go ahead; the dashboard shows these and lets the user confirm.
+    /// </summary>
+    public static IReadOnlyList<VariableSuggestion> Missing(IReadOnlyList<VariableSuggestion> suggestions, IEnumerable<string> setKeys)
+    {
+        ArgumentNullException.ThrowIfNull(suggestions);
+        var set = setKeys.ToHashSet(StringComparer.Ordinal);
+        return suggestions.Where(s => s.IsRequired && !s.IsPlatformProvided && !set.Contains(s.Key)).ToList();
+    }
+
     private static IEnumerable<string> EnumerateFiles(string folder)
     {
         var pending = new Stack<string>();
@@ -126,7 +137,8 @@ public static partial class VariableSuggester
         var parsed = DotEnvParser.Parse(string.Join('\n', lines));
         foreach (var entry in parsed.Entries)
         {
-            Add(found, entry.Key, entry.Value.Length > 0 ? entry.Value : null, new SuggestionSource($"listed in {name}", relative, entry.Line), required: true);
+            // An example file documents what can be set, not what the code cannot do without: a suggestion, not a requirement.
+            Add(found, entry.Key, entry.Value.Length > 0 ? entry.Value : null, new SuggestionSource($"listed in {name}", relative, entry.Line), required: false);
         }
     }
 

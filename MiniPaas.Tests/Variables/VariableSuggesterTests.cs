@@ -142,6 +142,18 @@ public sealed class VariableSuggesterTests : IDisposable
         Assert.True(secret.IsSecretLike);
     }
 
+    [Fact]
+    public void Missing_RequiredReadsNotSet_ListedOthersNot()
+    {
+        Write(".env.example", "FROM_EXAMPLE=\n");
+        Write("server.js", "process.env.DATABASE_URL\nprocess.env.PORT\nprocess.env.SET_ALREADY\nprocess.env.WITH_DEFAULT || 'x'");
+
+        var missing = VariableSuggester.Missing(VariableSuggester.Suggest(_folder), ["SET_ALREADY"]);
+
+        Assert.Equal(["DATABASE_URL"], missing.Select(s => s.Key));
+        Assert.Equal("read by process.env (server.js:1)", missing[0].Reason);
+    }
+
     [Theory]
     [InlineData("SECRET_KEY", true)]
     [InlineData("API_KEY", true)]
