@@ -101,7 +101,7 @@ public sealed class EnvVarAuditRecord
     public long Id { get; set; }
     public long ProjectId { get; set; }
     public required string Key { get; set; }
-    /// <summary>"created", "updated" or "deleted".</summary>
+    /// <summary>"created", "updated", "deleted", or "dismissed" (a suggestion the user does not want to see again).</summary>
     public required string Action { get; set; }
     /// <summary>Who made the change (a login, "owner", "api").</summary>
     public required string Actor { get; set; }

@@ -153,7 +153,7 @@ public sealed class ProjectVariables(
         var db = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            return await db.EnvVarAudit.Where(a => a.ProjectId == projectId).MaxAsync(a => (DateTimeOffset?)a.At, ct).ConfigureAwait(false);
+            return await db.EnvVarAudit.Where(a => a.ProjectId == projectId && a.Action != ProjectSuggestions.DismissedAction).MaxAsync(a => (DateTimeOffset?)a.At, ct).ConfigureAwait(false);
         }
     }
 

@@ -32,6 +32,7 @@ public static class VariablesHostingExtensions
             .SetApplicationName(DataProtectionApplicationName)
             .PersistKeysToDbContext<MiniPaasDbContext>();
         services.TryAddSingleton<ProjectVariables>();
+        services.TryAddSingleton<ProjectSuggestions>();
         services.TryAddSingleton<IProjectEnvironment, VariablesEnvironment>();
         return services;
     }

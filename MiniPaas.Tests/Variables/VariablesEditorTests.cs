@@ -22,6 +22,7 @@ public sealed class VariablesEditorTests(DeployAppFixture app) : IClassFixture<D
     {
         _ctx.Services.AddMudServices();
         _ctx.Services.AddSingleton(Store);
+        _ctx.Services.AddSingleton(app.Get<ProjectSuggestions>());
         _ctx.Services.AddSingleton(app.Projects);
         _ctx.Services.AddSingleton(app.Deployments);
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
@@ -140,5 +141,47 @@ public sealed class VariablesEditorTests(DeployAppFixture app) : IClassFixture<D
         var reloaded = _ctx.Render<VariablesEditor>(p => p.Add(e => e.ProjectId, projectId));
         reloaded.WaitForAssertion(() => reloaded.Find("[data-testid=variables-table]"));
         Assert.Empty(reloaded.FindAll("[data-testid=redeploy-banner]"));
+    }
+
+    [Fact]
+    public async Task Suggestions_ScanAcceptGenerateDismiss_SavedAndStayDismissed()
+    {
+        var repo = await SampleRepo.CreateAsync(new Dictionary<string, string>
+        {
+            ["package.json"] = "{\n  \"dependencies\": {\n    \"express\": \"4\"\n  }\n}",
+            ["server.js"] = "const db = process.env.DATABASE_URL;\nconst x = process.env.ALREADY;\nlisten(process.env.PORT);",
+            [".env.example"] = "API_SECRET=\nLOG_LEVEL=info\n",
+        });
+        _repos.Add(repo);
+        var projectId = await app.CreateProjectAsync(repo, $"eds-{Guid.NewGuid():N}"[..13]);
+        await Store.SetAsync(projectId, "ALREADY", "1", "tests");
+        var editor = _ctx.Render<VariablesEditor>(p => p.Add(e => e.ProjectId, projectId));
+        editor.WaitForAssertion(() => editor.Find("[data-testid=variables-table]"));
+
+        editor.Find("[data-testid=scan-suggestions]").Click();
+
+        editor.WaitForAssertion(() => Assert.Equal(
+            ["suggestion-API_SECRET", "suggestion-DATABASE_URL", "suggestion-LOG_LEVEL", "suggestion-NODE_ENV"],
+            editor.FindAll("tr[data-testid^=suggestion-]").Select(r => r.GetAttribute("data-testid"))), TimeSpan.FromSeconds(20));
+        Assert.Contains("read by process.env (server.js:1)", editor.Find("[data-testid=suggestion-DATABASE_URL]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Express app (package.json)", editor.Find("[data-testid=suggestion-NODE_ENV]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("package.json:3", editor.Find("[data-testid=suggestion-NODE_ENV]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("DATABASE_URL", editor.Find("[data-testid=missing-variables]").TextContent, StringComparison.Ordinal);
+
+        editor.Find("[data-testid=accept-NODE_ENV]").Click();
+        editor.WaitForAssertion(() => Assert.Empty(editor.FindAll("[data-testid=suggestion-NODE_ENV]")));
+        editor.WaitForElement("[data-testid=generate-API_SECRET]").Click();
+        editor.WaitForAssertion(() => Assert.Empty(editor.FindAll("[data-testid=suggestion-API_SECRET]")));
+        editor.WaitForElement("[data-testid=dismiss-LOG_LEVEL]").Click();
+        editor.WaitForAssertion(() => Assert.Empty(editor.FindAll("[data-testid=suggestion-LOG_LEVEL]")));
+        editor.WaitForElement("[data-testid=accept-DATABASE_URL]").Click();
+        editor.WaitForAssertion(() => Assert.Equal("DATABASE_URL", editor.Find("input[data-testid=variable-key]").GetAttribute("value")));
+
+        var stored = (await Store.ListAsync(projectId)).ToDictionary(v => v.Key, v => v.Value);
+        Assert.Equal("production", stored["NODE_ENV"]);
+        Assert.Matches("^[A-Za-z0-9_-]{43}$", stored["API_SECRET"]);
+        var rescan = await app.Get<ProjectSuggestions>().ScanAsync(projectId);
+        Assert.Equal(["DATABASE_URL"], rescan.Suggestions.Select(s => s.Key));
+        Assert.Contains((await Store.ListAuditAsync(projectId)), a => a.Key == "LOG_LEVEL" && a.Action == "dismissed" && a.Actor == "owner");
     }
 }

@@ -15,6 +15,7 @@ namespace MiniPaas.Web.Components.Variables;
 /// </summary>
 public sealed partial class VariablesEditor(
     ProjectVariables store,
+    ProjectSuggestions suggestionSource,
     ProjectService projects,
     DeploymentService deployments,
     IJSRuntime js) : IAsyncDisposable
@@ -37,6 +38,10 @@ public sealed partial class VariablesEditor(
     private IReadOnlyList<VariableImportChange>? _preview;
     private IJSObjectReference? _module;
     private string _fileName = "variables.env";
+    private bool _scanning;
+    private string? _scanError;
+    private List<VariableSuggestion>? _suggestions;
+    private IReadOnlyList<VariableSuggestion>? _missing;
 
     /// <summary>The project whose variables are edited. Required; no default.</summary>
     [Parameter, EditorRequired]
@@ -245,6 +250,90 @@ public sealed partial class VariablesEditor(
         {
             _busy = false;
         }
+    }
+
+    private async Task ScanAsync()
+    {
+        _scanning = true;
+        _scanError = null;
+        try
+        {
+            var scan = await suggestionSource.ScanAsync(ProjectId, _disposed.Token);
+            _suggestions = [.. scan.Suggestions];
+            _missing = scan.Missing;
+        }
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // A failed clone or scan is shown next to the button; the editor keeps working.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _scanError = $"The repository could not be scanned: {ex.Message}";
+        }
+        finally
+        {
+            _scanning = false;
+        }
+    }
+
+    // A proposed value is taken as is; a secret without one gets a generated value; anything else needs the user's value.
+    private async Task AcceptAsync(VariableSuggestion suggestion)
+    {
+        var value = suggestion.SuggestedValue ?? (suggestion.IsSecretLike ? VariableSuggestion.GenerateSecretValue() : null);
+        if (value is null)
+        {
+            _pasting = false;
+            _editing = new EditModel { Key = suggestion.Key, IsNew = true };
+            _suggestions?.Remove(suggestion);
+            return;
+        }
+
+        await SaveSuggestionsAsync([new(suggestion.Key, value)]);
+    }
+
+    private Task GenerateAsync(VariableSuggestion suggestion) =>
+        SaveSuggestionsAsync([new(suggestion.Key, VariableSuggestion.GenerateSecretValue())]);
+
+    private Task AcceptAllAsync() =>
+        SaveSuggestionsAsync((_suggestions ?? [])
+            .Where(s => s.SuggestedValue is not null || s.IsSecretLike)
+            .Select(s => new KeyValuePair<string, string>(s.Key, s.SuggestedValue ?? VariableSuggestion.GenerateSecretValue()))
+            .ToList());
+
+    private async Task SaveSuggestionsAsync(List<KeyValuePair<string, string>> values)
+    {
+        if (values.Count == 0)
+        {
+            Show("Nothing to accept without a value: accept the remaining suggestions one by one and type their values.", Severity.Info);
+            return;
+        }
+
+        _busy = true;
+        try
+        {
+            var result = await store.SetManyAsync(ProjectId, values, await ActorAsync(), _disposed.Token);
+            if (!result.Succeeded)
+            {
+                Show(result.Error!, Severity.Error);
+                return;
+            }
+
+            var keys = values.Select(v => v.Key).ToHashSet(StringComparer.Ordinal);
+            _suggestions?.RemoveAll(s => keys.Contains(s.Key));
+            Show($"{string.Join(", ", keys)} saved.", Severity.Success);
+            await LoadAsync();
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task DismissAsync(VariableSuggestion suggestion)
+    {
+        await suggestionSource.DismissAsync(ProjectId, suggestion.Key, await ActorAsync(), _disposed.Token);
+        _suggestions?.Remove(suggestion);
     }
 
     private async Task<IJSObjectReference> ModuleAsync() =>
