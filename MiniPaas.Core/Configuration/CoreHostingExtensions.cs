@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using MiniPaas.Core.Building;
 using MiniPaas.Core.Persistence;
 using MiniPaas.Core.Deploying.Docker;
+using MiniPaas.Core.Variables;
 
 namespace MiniPaas.Core.Configuration;
 
@@ -27,6 +28,7 @@ public static class CoreHostingExtensions
         builder.AddMiniPaasBuilding();
         builder.AddMiniPaasPersistence();
         builder.AddMiniPaasDocker();
+        builder.AddMiniPaasVariables();
         builder.AddMiniPaasDeploying();
         StartupOptionsCheck.RegisterFirst(builder.Services);
         return builder;

@@ -95,6 +95,19 @@ public sealed class EnvVarRecord
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
+/// <summary>Who changed which variable of a project, and when; never the value.</summary>
+public sealed class EnvVarAuditRecord
+{
+    public long Id { get; set; }
+    public long ProjectId { get; set; }
+    public required string Key { get; set; }
+    /// <summary>"created", "updated", "deleted", or "dismissed" (a suggestion the user does not want to see again).</summary>
+    public required string Action { get; set; }
+    /// <summary>Who made the change (a login, "owner", "api").</summary>
+    public required string Actor { get; set; }
+    public DateTimeOffset At { get; set; }
+}
+
 /// <summary>A line of build output. <see cref="Seq"/> is global and monotonic, assigned in-process by a <see cref="MiniPaas.Core.Events.SequenceGenerator"/> seeded from the table at start-up.</summary>
 public sealed class BuildLogRecord
 {

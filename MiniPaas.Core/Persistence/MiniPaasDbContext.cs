@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace MiniPaas.Core.Persistence;
@@ -6,7 +7,7 @@ namespace MiniPaas.Core.Persistence;
 /// MiniPaas state in PostgreSQL. Tables and columns are snake_case; the mapping of each entity lives in <c>Mapping/</c>.
 /// Get instances from <see cref="IDbContextFactory{TContext}"/> and dispose them after each unit of work.
 /// </summary>
-public sealed class MiniPaasDbContext(DbContextOptions<MiniPaasDbContext> options) : DbContext(options)
+public sealed class MiniPaasDbContext(DbContextOptions<MiniPaasDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<UserRecord> Users => Set<UserRecord>();
 
@@ -15,6 +16,11 @@ public sealed class MiniPaasDbContext(DbContextOptions<MiniPaasDbContext> option
     public DbSet<DeploymentRecord> Deployments => Set<DeploymentRecord>();
 
     public DbSet<EnvVarRecord> EnvVars => Set<EnvVarRecord>();
+
+    public DbSet<EnvVarAuditRecord> EnvVarAudit => Set<EnvVarAuditRecord>();
+
+    /// <summary>The Data Protection key ring (encrypts variable values); back this table up with the rest, values cannot be decrypted without it.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<BuildLogRecord> BuildLogs => Set<BuildLogRecord>();
 

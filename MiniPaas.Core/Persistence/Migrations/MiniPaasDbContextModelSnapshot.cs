@@ -22,6 +22,29 @@ namespace MiniPaas.Core.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("MiniPaas.Core.Persistence.AnalyticsEventRecord", b =>
                 {
                     b.Property<long>("Seq")
@@ -202,6 +225,50 @@ namespace MiniPaas.Core.Persistence.Migrations
                         {
                             t.HasCheckConstraint("ck_deployments_status", "status IN ('queued', 'cloning', 'building', 'starting', 'running', 'failed', 'stopped', 'superseded', 'crashed')");
                         });
+                });
+
+            modelBuilder.Entity("MiniPaas.Core.Persistence.EnvVarAuditRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("key");
+
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_env_var_audit");
+
+                    b.HasIndex("ProjectId", "At")
+                        .HasDatabaseName("ix_env_var_audit_project_id_at");
+
+                    b.ToTable("env_var_audit", (string)null);
                 });
 
             modelBuilder.Entity("MiniPaas.Core.Persistence.EnvVarRecord", b =>
@@ -494,6 +561,16 @@ namespace MiniPaas.Core.Persistence.Migrations
                         .HasConstraintName("fk_deployments_deployments_rollback_of_deployment_id");
 
                     b.Navigation("Project");
+                });
+
+            modelBuilder.Entity("MiniPaas.Core.Persistence.EnvVarAuditRecord", b =>
+                {
+                    b.HasOne("MiniPaas.Core.Persistence.ProjectRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_env_var_audit_projects_project_id");
                 });
 
             modelBuilder.Entity("MiniPaas.Core.Persistence.EnvVarRecord", b =>

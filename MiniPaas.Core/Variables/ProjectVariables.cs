@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using MiniPaas.Core.Persistence;
+
+namespace MiniPaas.Core.Variables;
+
+/// <summary>
+/// A project's environment variables: listed, set and deleted here, values encrypted at rest with ASP.NET Core Data
+/// Protection (key ring in the database, table <c>data_protection_keys</c>). Every change is audited without its value.
+/// </summary>
+public sealed class ProjectVariables(
+    IDbContextFactory<MiniPaasDbContext> contexts,
+    IDataProtectionProvider protection,
+    TimeProvider time,
+    ILogger<ProjectVariables> logger)
+{
+    // The purpose chain binds each ciphertext to its project: a value copied into another project's row does not decrypt.
+    private const string Purpose = "MiniPaas.Variables.v1";
+
+    /// <summary>The project's variables ordered by key; a row that cannot be decrypted is listed with <see cref="ProjectVariable.CanDecrypt"/> false.</summary>
+    public async Task<IReadOnlyList<ProjectVariable>> ListAsync(long projectId, CancellationToken ct = default)
+    {
+        var db = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var rows = await db.EnvVars.AsNoTracking().Where(v => v.ProjectId == projectId).OrderBy(v => v.Key).ToListAsync(ct).ConfigureAwait(false);
+            var protector = ProtectorFor(projectId);
+            return rows.Select(row => TryDecrypt(protector, row.EncryptedValue, out var value)
+                    ? new ProjectVariable(row.Key, value, true, row.IsSecret, row.UpdatedAt)
+                    : Undecryptable(projectId, row))
+                .ToList();
+        }
+    }
+
+    /// <summary>Creates or replaces one variable. Refuses invalid or platform-owned keys and oversized values.</summary>
+    public Task<VariableChangeResult> SetAsync(long projectId, string key, string value, string actor, CancellationToken ct = default) =>
+        SetManyAsync(projectId, [new KeyValuePair<string, string>(key, value)], actor, ct);
+
+    /// <summary>Creates or replaces several variables at once (a pasted <c>.env</c>): all are checked first, then saved together or not at all.</summary>
+    public async Task<VariableChangeResult> SetManyAsync(
+        long projectId, IReadOnlyList<KeyValuePair<string, string>> variables, string actor, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        var warnings = new List<string>();
+        foreach (var (key, value) in variables)
+        {
+            var keyCheck = VariableRules.CheckKey(key);
+            if (!keyCheck.IsValid)
+            {
+                return VariableChangeResult.Refused(variables.Count == 1 ? keyCheck.Error! : $"{key}: {keyCheck.Error}");
+            }
+
+            var valueCheck = VariableRules.CheckValue(value);
+            if (!valueCheck.IsValid)
+            {
+                return VariableChangeResult.Refused($"{key}: {valueCheck.Error}");
+            }
+
+            warnings.AddRange(keyCheck.Warnings);
+        }
+
+        var duplicate = variables.GroupBy(v => v.Key, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            return VariableChangeResult.Refused($"{duplicate.Key} is given more than once.");
+        }
+
+        var db = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            if (!await db.Projects.AnyAsync(p => p.Id == projectId, ct).ConfigureAwait(false))
+            {
+                return VariableChangeResult.Refused($"Project {projectId} does not exist.");
+            }
+
+            var keys = variables.Select(v => v.Key).ToList();
+            var existing = await db.EnvVars.Where(v => v.ProjectId == projectId && keys.Contains(v.Key))
+                .ToDictionaryAsync(v => v.Key, StringComparer.Ordinal, ct).ConfigureAwait(false);
+            var protector = ProtectorFor(projectId);
+            var now = time.GetUtcNow();
+            foreach (var (key, value) in variables)
+            {
+                var encrypted = protector.Protect(value);
+                if (existing.TryGetValue(key, out var row))
+                {
+                    row.EncryptedValue = encrypted;
+                    row.UpdatedAt = now;
+                }
+                else
+                {
+                    db.EnvVars.Add(new EnvVarRecord { ProjectId = projectId, Key = key, EncryptedValue = encrypted, CreatedAt = now, UpdatedAt = now });
+                }
+
+                db.EnvVarAudit.Add(new EnvVarAuditRecord { ProjectId = projectId, Key = key, Action = row is null ? "created" : "updated", Actor = actor, At = now });
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(ct).ConfigureAwait(false);
+            }
+            catch (DbUpdateException)
+            {
+                // Another editor created one of these keys, or the project was deleted, between our read and this write.
+                return VariableChangeResult.Refused("The variables changed meanwhile (another tab or user); reload and try again.");
+            }
+
+            logger.VariablesSet(projectId, variables.Count, actor);
+            return new VariableChangeResult(true, null, warnings);
+        }
+    }
+
+    /// <summary>Deletes one variable; false when it did not exist.</summary>
+    public async Task<bool> DeleteAsync(long projectId, string key, string actor, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        var db = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var row = await db.EnvVars.SingleOrDefaultAsync(v => v.ProjectId == projectId && v.Key == key, ct).ConfigureAwait(false);
+            if (row is null)
+            {
+                return false;
+            }
+
+            db.EnvVars.Remove(row);
+            db.EnvVarAudit.Add(new EnvVarAuditRecord { ProjectId = projectId, Key = key, Action = "deleted", Actor = actor, At = time.GetUtcNow() });
+            await db.SaveChangesAsync(ct).ConfigureAwait(false);
+            logger.VariableDeleted(projectId, key, actor);
+            return true;
+        }
+    }
+
+    /// <summary>The audit trail of the project's variables, newest first.</summary>
+    public async Task<IReadOnlyList<VariableAuditEntry>> ListAuditAsync(long projectId, int limit = 200, CancellationToken ct = default)
+    {
+        var db = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.EnvVarAudit.AsNoTracking().Where(a => a.ProjectId == projectId)
+                .OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Take(limit)
+                .Select(a => new VariableAuditEntry(a.Key, a.Action, a.Actor, a.At))
+                .ToListAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>When the project's variables last changed (set or deleted); null when never. The dashboard compares it with the running deployment's start.</summary>
+    public async Task<DateTimeOffset?> LastChangedAtAsync(long projectId, CancellationToken ct = default)
+    {
+        var db = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.EnvVarAudit.Where(a => a.ProjectId == projectId && a.Action != ProjectSuggestions.DismissedAction).MaxAsync(a => (DateTimeOffset?)a.At, ct).ConfigureAwait(false);
+        }
+    }
+
+    private IDataProtector ProtectorFor(long projectId) =>
+        protection.CreateProtector(Purpose, projectId.ToString(CultureInfo.InvariantCulture));
+
+    private ProjectVariable Undecryptable(long projectId, EnvVarRecord row)
+    {
+        logger.CannotDecrypt(projectId, row.Key);
+        return new ProjectVariable(row.Key, null, false, row.IsSecret, row.UpdatedAt);
+    }
+
+    private static bool TryDecrypt(IDataProtector protector, string encrypted, out string? value)
+    {
+        try
+        {
+            value = protector.Unprotect(encrypted);
+            return true;
+        }
+        catch (Exception ex) when (ex is CryptographicException or FormatException)
+        {
+            // A lost or replaced key ring, or a damaged row: only this row is affected.
+            value = null;
+            return false;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System.Security.Cryptography;
+
+namespace MiniPaas.Core.Variables;
+
+/// <summary>Where and why a variable was suggested: <c>File</c> is relative to the scanned folder with <c>/</c> separators; <c>Line</c> is 1-based.</summary>
+public sealed record SuggestionSource(string Reason, string File, int Line)
+{
+    public override string ToString() => $"{Reason} ({File}:{Line})";
+}
+
+/// <summary>
+/// A variable the code seems to need. <see cref="SuggestedValue"/> comes from an example file or a framework template
+/// (null when there is nothing sensible to propose). <see cref="IsRequired"/> is true when some code reads it without a
+/// default; <see cref="IsPlatformProvided"/> when MiniPaas sets it itself (<c>PORT</c>).
+/// </summary>
+public sealed record VariableSuggestion(string Key, string? SuggestedValue, IReadOnlyList<SuggestionSource> Sources, bool IsRequired)
+{
+    /// <summary>The first reason found, for a one-line display.</summary>
+    public string Reason => Sources[0].ToString();
+
+    public bool IsPlatformProvided => VariableRules.IsPlatformOwned(Key);
+
+    /// <summary>Keys that look like secrets (SECRET, KEY, TOKEN, PASSWORD…) deserve a generated strong value rather than a typed one.</summary>
+    public bool IsSecretLike => LooksSecret(Key);
+
+    public static bool LooksSecret(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        // Word by word, so MONKEY_COUNT is not a key but API_KEY, AWS_SECRET_ACCESS_KEY and SECRETKEY are.
+        return key.ToUpperInvariant().Split('_', StringSplitOptions.RemoveEmptyEntries).Any(word =>
+            word is "KEY" or "APIKEY" or "PASS" or "PWD" or "SALT"
+            || word.Contains("SECRET", StringComparison.Ordinal) || word.Contains("TOKEN", StringComparison.Ordinal)
+            || word.Contains("PASSWORD", StringComparison.Ordinal) || word.Contains("PASSWD", StringComparison.Ordinal)
+            || word.Contains("PRIVATE", StringComparison.Ordinal) || word.Contains("CREDENTIAL", StringComparison.Ordinal));
+    }
+
+    /// <summary>A strong random value for a secret: 32 random bytes as URL-safe base64 (43 characters, no quoting needed anywhere).</summary>
+    public static string GenerateSecretValue() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

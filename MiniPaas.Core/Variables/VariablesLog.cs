@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace MiniPaas.Core.Variables;
+
+// Keys and counts only: a variable's value is never logged.
+internal static partial class VariablesLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Project {ProjectId}: {Count} variable(s) set by {Actor}")]
+    public static partial void VariablesSet(this ILogger logger, long projectId, int count, string actor);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Project {ProjectId}: variable {Key} deleted by {Actor}")]
+    public static partial void VariableDeleted(this ILogger logger, long projectId, string key, string actor);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Project {ProjectId}: variable {Key} cannot be decrypted (key ring lost or replaced, or the row was altered); set it again")]
+    public static partial void CannotDecrypt(this ILogger logger, long projectId, string key);
+}

@@ -1,0 +1,187 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MiniPaas.Core.Persistence;
+using MiniPaas.Core.Variables;
+using MiniPaas.Tests.Shared;
+using MiniPaas.Web.Components.Variables;
+using MudBlazor.Services;
+using Npgsql;
+
+namespace MiniPaas.Tests.Variables;
+
+/// <summary>The editor against the real store (PostgreSQL, Data Protection) and the real deploy engine.</summary>
+[Trait("Needs", "Docker")]
+public sealed class VariablesEditorTests(DeployAppFixture app) : IClassFixture<DeployAppFixture>, IAsyncLifetime
+{
+    private readonly BunitContext _ctx = new();
+    private readonly List<SampleRepo> _repos = [];
+
+    private ProjectVariables Store => app.Get<ProjectVariables>();
+
+    public Task InitializeAsync()
+    {
+        _ctx.Services.AddMudServices();
+        _ctx.Services.AddSingleton(Store);
+        _ctx.Services.AddSingleton(app.Get<ProjectSuggestions>());
+        _ctx.Services.AddSingleton(app.Projects);
+        _ctx.Services.AddSingleton(app.Deployments);
+        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _ctx.DisposeAsync();
+        _repos.ForEach(r => r.Dispose());
+    }
+
+    private async Task<long> ProjectAsync(string prefix)
+    {
+        var repo = await SampleRepo.CreateAsync(Deploying.DeployEngineTests.BusyboxSite("hi"));
+        _repos.Add(repo);
+        return await app.CreateProjectAsync(repo, $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)]);
+    }
+
+    [Fact]
+    public async Task Render_Variables_MaskedUntilRevealedAndUndecryptableRowFlagged()
+    {
+        var projectId = await ProjectAsync("edm");
+        await Store.SetManyAsync(projectId, [new("API_TOKEN", "tok-123\nsecond line"), new("BROKEN", "x")], "tests");
+        await using (var connection = new NpgsqlConnection(app.DatabaseConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var corrupt = new NpgsqlCommand($"UPDATE env_vars SET encrypted_value = 'garbage' WHERE project_id = {projectId} AND key = 'BROKEN'", connection);
+            await corrupt.ExecuteNonQueryAsync();
+        }
+
+        var editor = _ctx.Render<VariablesEditor>(p => p.Add(e => e.ProjectId, projectId));
+
+        editor.WaitForAssertion(() => Assert.Equal("••••••••", editor.Find("[data-testid=value-API_TOKEN]").TextContent));
+        Assert.DoesNotContain("tok-123", editor.Markup, StringComparison.Ordinal);
+        Assert.Contains("cannot decrypt", editor.Find("[data-testid=value-BROKEN]").TextContent, StringComparison.Ordinal);
+
+        editor.Find("[data-testid=reveal-API_TOKEN]").Click();
+
+        editor.WaitForAssertion(() => Assert.Equal("tok-123\nsecond line", editor.Find("[data-testid=value-API_TOKEN]").TextContent));
+    }
+
+    [Fact]
+    public async Task Add_InvalidThenValidKey_FieldErrorThenSavedWithWarning()
+    {
+        var projectId = await ProjectAsync("eda");
+        var editor = _ctx.Render<VariablesEditor>(p => p.Add(e => e.ProjectId, projectId));
+        editor.WaitForAssertion(() => editor.Find("[data-testid=variables-empty]"));
+
+        editor.Find("[data-testid=add-variable]").Click();
+        editor.WaitForElement("input[data-testid=variable-key]").Input("PORT");
+        editor.WaitForAssertion(() => Assert.Contains("PORT is set by MiniPaas", editor.Find("[data-testid=variable-form]").TextContent, StringComparison.Ordinal));
+        editor.Find("[data-testid=save-variable]").Click();
+        Assert.Empty(await Store.ListAsync(projectId));
+
+        editor.WaitForElement("input[data-testid=variable-key]").Input("LD_PRELOAD");
+        editor.WaitForElement("textarea[data-testid=variable-value]").Input("/lib/x.so");
+        editor.WaitForAssertion(() => editor.Find("[data-testid=variable-key-warning]"));
+        editor.Find("[data-testid=save-variable]").Click();
+
+        editor.WaitForAssertion(() => Assert.Contains("LD_PRELOAD saved", editor.Find("[data-testid=variables-message]").TextContent, StringComparison.Ordinal));
+        Assert.Equal("/lib/x.so", Assert.Single(await Store.ListAsync(projectId)).Value);
+        Assert.Equal(("LD_PRELOAD", "created", "owner"), (await Store.ListAuditAsync(projectId)).Select(a => (a.Key, a.Action, a.Actor)).Single());
+    }
+
+    [Fact]
+    public async Task Paste_EnvBlock_PreviewThenSaved()
+    {
+        var projectId = await ProjectAsync("edp");
+        await Store.SetManyAsync(projectId, [new("SAME", "1"), new("OLD", "before")], "tests");
+        var editor = _ctx.Render<VariablesEditor>(p => p.Add(e => e.ProjectId, projectId));
+        editor.WaitForAssertion(() => editor.Find("[data-testid=variables-table]"));
+
+        editor.Find("[data-testid=paste-env]").Click();
+        editor.WaitForElement("textarea[data-testid=paste-text]").Input("# pasted\nexport SAME=1\nOLD=after\nPEM=\"a\\nb\"\nCMD=$(id)\nPORT=1\n");
+        editor.Find("[data-testid=preview-paste]").Click();
+
+        editor.WaitForAssertion(() =>
+        {
+            Assert.Contains("unchanged", editor.Find("[data-testid=preview-SAME]").TextContent, StringComparison.Ordinal);
+            Assert.Contains("change", editor.Find("[data-testid=preview-OLD]").TextContent, StringComparison.Ordinal);
+            Assert.Contains("add", editor.Find("[data-testid=preview-PEM]").TextContent, StringComparison.Ordinal);
+            Assert.Contains("refused", editor.Find("[data-testid=preview-PORT]").TextContent, StringComparison.Ordinal);
+        });
+        Assert.Equal(2, (await Store.ListAsync(projectId)).Count);
+
+        editor.Find("[data-testid=apply-paste]").Click();
+
+        editor.WaitForAssertion(() => Assert.Contains("3 variable(s) saved, 1 refused", editor.Find("[data-testid=variables-message]").TextContent, StringComparison.Ordinal));
+        var stored = (await Store.ListAsync(projectId)).ToDictionary(v => v.Key, v => v.Value);
+        Assert.Equal(new Dictionary<string, string?> { ["CMD"] = "$(id)", ["OLD"] = "after", ["PEM"] = "a\nb", ["SAME"] = "1" }, stored);
+    }
+
+    [Fact]
+    public async Task ChangeAfterRunningDeployment_BannerThenRedeployAppliesIt()
+    {
+        var projectId = await ProjectAsync("edr");
+        var first = await app.WaitForOutcomeAsync(projectId, await app.Deployments.DeployAsync(projectId));
+        Assert.True(first.Status == DeploymentStatus.Running, first.FailureReason);
+        var editor = _ctx.Render<VariablesEditor>(p => p.Add(e => e.ProjectId, projectId));
+        editor.WaitForAssertion(() => editor.Find("[data-testid=variables-empty]"));
+        Assert.Empty(editor.FindAll("[data-testid=redeploy-banner]"));
+
+        editor.Find("[data-testid=add-variable]").Click();
+        editor.WaitForElement("input[data-testid=variable-key]").Input("GREETING");
+        editor.WaitForElement("textarea[data-testid=variable-value]").Input("hello");
+        editor.Find("[data-testid=save-variable]").Click();
+        editor.WaitForAssertion(() => editor.Find("[data-testid=redeploy-banner]"));
+
+        editor.WaitForElement("[data-testid=redeploy]").Click();
+
+        editor.WaitForAssertion(() => Assert.Contains("Redeploy queued", editor.Find("[data-testid=variables-message]").TextContent, StringComparison.Ordinal));
+        var redeploy = (await app.Projects.ListDeploymentsAsync(projectId)).OrderByDescending(d => d.Id).First();
+        Assert.Equal("redeploy", redeploy.Trigger);
+        Assert.Equal(DeploymentStatus.Running, (await app.WaitForOutcomeAsync(projectId, redeploy.Id)).Status);
+        var reloaded = _ctx.Render<VariablesEditor>(p => p.Add(e => e.ProjectId, projectId));
+        reloaded.WaitForAssertion(() => reloaded.Find("[data-testid=variables-table]"));
+        Assert.Empty(reloaded.FindAll("[data-testid=redeploy-banner]"));
+    }
+
+    [Fact]
+    public async Task Suggestions_ScanAcceptGenerateDismiss_SavedAndStayDismissed()
+    {
+        var repo = await SampleRepo.CreateAsync(new Dictionary<string, string>
+        {
+            ["package.json"] = "{\n  \"dependencies\": {\n    \"express\": \"4\"\n  }\n}",
+            ["server.js"] = "const db = process.env.DATABASE_URL;\nconst x = process.env.ALREADY;\nlisten(process.env.PORT);",
+            [".env.example"] = "API_SECRET=\nLOG_LEVEL=info\n",
+        });
+        _repos.Add(repo);
+        var projectId = await app.CreateProjectAsync(repo, $"eds-{Guid.NewGuid():N}"[..13]);
+        await Store.SetAsync(projectId, "ALREADY", "1", "tests");
+        var editor = _ctx.Render<VariablesEditor>(p => p.Add(e => e.ProjectId, projectId));
+        editor.WaitForAssertion(() => editor.Find("[data-testid=variables-table]"));
+
+        editor.Find("[data-testid=scan-suggestions]").Click();
+
+        editor.WaitForAssertion(() => Assert.Equal(
+            ["suggestion-API_SECRET", "suggestion-DATABASE_URL", "suggestion-LOG_LEVEL", "suggestion-NODE_ENV"],
+            editor.FindAll("tr[data-testid^=suggestion-]").Select(r => r.GetAttribute("data-testid"))), TimeSpan.FromSeconds(20));
+        Assert.Contains("read by process.env (server.js:1)", editor.Find("[data-testid=suggestion-DATABASE_URL]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Express app (package.json)", editor.Find("[data-testid=suggestion-NODE_ENV]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("package.json:3", editor.Find("[data-testid=suggestion-NODE_ENV]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("DATABASE_URL", editor.Find("[data-testid=missing-variables]").TextContent, StringComparison.Ordinal);
+
+        editor.Find("[data-testid=accept-NODE_ENV]").Click();
+        editor.WaitForAssertion(() => Assert.Empty(editor.FindAll("[data-testid=suggestion-NODE_ENV]")));
+        editor.WaitForElement("[data-testid=generate-API_SECRET]").Click();
+        editor.WaitForAssertion(() => Assert.Empty(editor.FindAll("[data-testid=suggestion-API_SECRET]")));
+        editor.WaitForElement("[data-testid=dismiss-LOG_LEVEL]").Click();
+        editor.WaitForAssertion(() => Assert.Empty(editor.FindAll("[data-testid=suggestion-LOG_LEVEL]")));
+        editor.WaitForElement("[data-testid=accept-DATABASE_URL]").Click();
+        editor.WaitForAssertion(() => Assert.Equal("DATABASE_URL", editor.Find("input[data-testid=variable-key]").GetAttribute("value")));
+
+        var stored = (await Store.ListAsync(projectId)).ToDictionary(v => v.Key, v => v.Value);
+        Assert.Equal("production", stored["NODE_ENV"]);
+        Assert.Matches("^[A-Za-z0-9_-]{43}$", stored["API_SECRET"]);
+        var rescan = await app.Get<ProjectSuggestions>().ScanAsync(projectId);
+        Assert.Equal(["DATABASE_URL"], rescan.Suggestions.Select(s => s.Key));
+        Assert.Contains((await Store.ListAuditAsync(projectId)), a => a.Key == "LOG_LEVEL" && a.Action == "dismissed" && a.Actor == "owner");
+    }
+}

@@ -1,0 +1,389 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.JSInterop;
+using MiniPaas.Core.Deploying;
+using MiniPaas.Core.Projects;
+using MiniPaas.Core.Variables;
+using MudBlazor;
+
+namespace MiniPaas.Web.Components.Variables;
+
+/// <summary>
+/// Edits one project's environment variables: masked values with reveal and copy, add/edit/delete validated at the field,
+/// paste a <c>.env</c> with a preview of what changes, download as <c>.env</c>, and a redeploy banner when the variables
+/// changed after the running deployment started.
+/// </summary>
+public sealed partial class VariablesEditor(
+    ProjectVariables store,
+    ProjectSuggestions suggestionSource,
+    ProjectService projects,
+    DeploymentService deployments,
+    IJSRuntime js) : IAsyncDisposable
+{
+    private const string Mask = "••••••••";
+
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly HashSet<string> _revealed = new(StringComparer.Ordinal);
+    private IReadOnlyList<ProjectVariable>? _variables;
+    private string? _loadError;
+    private string? _message;
+    private Severity _messageSeverity = Severity.Info;
+    private bool _busy;
+    private bool _redeployNeeded;
+    private EditModel? _editing;
+    private MudForm? _form;
+    private bool _pasting;
+    private string _pasteText = "";
+    private DotEnvParseResult? _parsed;
+    private IReadOnlyList<VariableImportChange>? _preview;
+    private IJSObjectReference? _module;
+    private string _fileName = "variables.env";
+    private bool _scanning;
+    private string? _scanError;
+    private List<VariableSuggestion>? _suggestions;
+    private IReadOnlyList<VariableSuggestion>? _missing;
+
+    /// <summary>The project whose variables are edited. Required; no default.</summary>
+    [Parameter, EditorRequired]
+    public long ProjectId { get; set; }
+
+    /// <summary>The signed-in user, recorded in the audit trail; without sign-in the dashboard has a single owner. Default: none.</summary>
+    [CascadingParameter]
+    public Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    protected override Task OnParametersSetAsync() => LoadAsync();
+
+    private async Task LoadAsync()
+    {
+        try
+        {
+            // Everything is read before anything is shown, so the table never appears with a stale banner state.
+            var variables = await store.ListAsync(ProjectId, _disposed.Token);
+            var project = await projects.GetAsync(ProjectId, _disposed.Token);
+            var running = project?.Live;
+            var changed = await store.LastChangedAtAsync(ProjectId, _disposed.Token);
+            _redeployNeeded = running is not null && changed is { } at && at > (running.StartedAt ?? running.CreatedAt);
+            // Browsers refuse to save dot-files under their own name (Chromium strips the dot): name it after the project.
+            _fileName = project is null ? "variables.env" : $"{project.Name}.env";
+            _variables = variables;
+            _loadError = null;
+        }
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // A store failure is shown in the editor rather than ending the circuit.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _loadError = ex.Message;
+        }
+    }
+
+    private async Task<string> ActorAsync()
+    {
+        if (AuthenticationState is not null)
+        {
+            var state = await AuthenticationState;
+            if (state.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name })
+            {
+                return name;
+            }
+        }
+
+        return "owner";
+    }
+
+    private static string? ValidateKey(string key) => VariableRules.CheckKey(key).Error;
+
+    private static string? ValidateValue(string value) => VariableRules.CheckValue(value ?? "").Error;
+
+    private void StartAdd()
+    {
+        _pasting = false;
+        _editing = new EditModel { IsNew = true };
+    }
+
+    private void StartEdit(ProjectVariable variable)
+    {
+        _pasting = false;
+        _editing = new EditModel { Key = variable.Key, Value = variable.Value ?? "" };
+    }
+
+    private async Task SaveAsync()
+    {
+        if (_editing is null || _form is null)
+        {
+            return;
+        }
+
+        await _form.ValidateAsync();
+        if (!_form.IsValid)
+        {
+            return;
+        }
+
+        _busy = true;
+        try
+        {
+            var result = await store.SetAsync(ProjectId, _editing.Key, _editing.Value ?? "", await ActorAsync(), _disposed.Token);
+            if (!result.Succeeded)
+            {
+                Show(result.Error!, Severity.Error);
+                return;
+            }
+
+            Show(result.Warnings.Count > 0 ? $"{_editing.Key} saved. {string.Join(" ", result.Warnings)}" : $"{_editing.Key} saved.",
+                result.Warnings.Count > 0 ? Severity.Warning : Severity.Success);
+            _editing = null;
+            await LoadAsync();
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task DeleteAsync(string key)
+    {
+        _busy = true;
+        try
+        {
+            await store.DeleteAsync(ProjectId, key, await ActorAsync(), _disposed.Token);
+            _revealed.Remove(key);
+            Show($"{key} deleted.", Severity.Success);
+            await LoadAsync();
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private void ToggleReveal(string key)
+    {
+        if (!_revealed.Remove(key))
+        {
+            _revealed.Add(key);
+        }
+    }
+
+    private void TogglePaste()
+    {
+        _editing = null;
+        _pasting = !_pasting;
+        _parsed = null;
+        _preview = null;
+    }
+
+    private void Preview()
+    {
+        _parsed = DotEnvParser.Parse(_pasteText ?? "");
+        _preview = _parsed.Succeeded ? DotEnvImport.Preview(_variables ?? [], _parsed) : null;
+    }
+
+    private async Task ApplyPasteAsync()
+    {
+        if (_parsed is not { Succeeded: true } || _preview is null)
+        {
+            return;
+        }
+
+        var saving = DotEnvImport.ToSave(_preview, _parsed);
+        _busy = true;
+        try
+        {
+            var result = await store.SetManyAsync(ProjectId, saving, await ActorAsync(), _disposed.Token);
+            if (!result.Succeeded)
+            {
+                Show(result.Error!, Severity.Error);
+                return;
+            }
+
+            var refused = _preview.Count(p => p.Kind == VariableImportKind.Refused);
+            Show($"{saving.Count} variable(s) saved{(refused > 0 ? $", {refused} refused" : "")}.", refused > 0 ? Severity.Warning : Severity.Success);
+            _pasting = false;
+            _pasteText = "";
+            _parsed = null;
+            _preview = null;
+            await LoadAsync();
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task DownloadAsync()
+    {
+        if (_variables is null)
+        {
+            return;
+        }
+
+        // Rows that cannot be decrypted are left out rather than exported as a misleading placeholder.
+        var text = DotEnvWriter.Write(_variables.Where(v => v.CanDecrypt).Select(v => new KeyValuePair<string, string>(v.Key, v.Value!)));
+        var module = await ModuleAsync();
+        await module.InvokeVoidAsync("downloadText", _disposed.Token, _fileName, text);
+    }
+
+    private async Task CopyAsync(ProjectVariable variable)
+    {
+        var module = await ModuleAsync();
+        await module.InvokeVoidAsync("copyText", _disposed.Token, variable.Value ?? "");
+        Show($"{variable.Key} copied to the clipboard.", Severity.Info);
+    }
+
+    private async Task RedeployAsync()
+    {
+        _busy = true;
+        try
+        {
+            var id = await deployments.RedeployAsync(ProjectId, await ActorAsync(), _disposed.Token);
+            Show($"Redeploy queued (deployment {id}).", Severity.Success);
+            _redeployNeeded = false;
+        }
+        catch (DeploymentException ex)
+        {
+            Show(ex.Message, Severity.Error);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task ScanAsync()
+    {
+        _scanning = true;
+        _scanError = null;
+        try
+        {
+            var scan = await suggestionSource.ScanAsync(ProjectId, _disposed.Token);
+            _suggestions = [.. scan.Suggestions];
+            _missing = scan.Missing;
+        }
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // A failed clone or scan is shown next to the button; the editor keeps working.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _scanError = $"The repository could not be scanned: {ex.Message}";
+        }
+        finally
+        {
+            _scanning = false;
+        }
+    }
+
+    // A proposed value is taken as is; a secret without one gets a generated value; anything else needs the user's value.
+    private async Task AcceptAsync(VariableSuggestion suggestion)
+    {
+        var value = suggestion.SuggestedValue ?? (suggestion.IsSecretLike ? VariableSuggestion.GenerateSecretValue() : null);
+        if (value is null)
+        {
+            _pasting = false;
+            _editing = new EditModel { Key = suggestion.Key, IsNew = true };
+            _suggestions?.Remove(suggestion);
+            return;
+        }
+
+        await SaveSuggestionsAsync([new(suggestion.Key, value)]);
+    }
+
+    private Task GenerateAsync(VariableSuggestion suggestion) =>
+        SaveSuggestionsAsync([new(suggestion.Key, VariableSuggestion.GenerateSecretValue())]);
+
+    private Task AcceptAllAsync() =>
+        SaveSuggestionsAsync((_suggestions ?? [])
+            .Where(s => s.SuggestedValue is not null || s.IsSecretLike)
+            .Select(s => new KeyValuePair<string, string>(s.Key, s.SuggestedValue ?? VariableSuggestion.GenerateSecretValue()))
+            .ToList());
+
+    private async Task SaveSuggestionsAsync(List<KeyValuePair<string, string>> values)
+    {
+        if (values.Count == 0)
+        {
+            Show("Nothing to accept without a value: accept the remaining suggestions one by one and type their values.", Severity.Info);
+            return;
+        }
+
+        _busy = true;
+        try
+        {
+            var result = await store.SetManyAsync(ProjectId, values, await ActorAsync(), _disposed.Token);
+            if (!result.Succeeded)
+            {
+                Show(result.Error!, Severity.Error);
+                return;
+            }
+
+            var keys = values.Select(v => v.Key).ToHashSet(StringComparer.Ordinal);
+            _suggestions?.RemoveAll(s => keys.Contains(s.Key));
+            Show($"{string.Join(", ", keys)} saved.", Severity.Success);
+            await LoadAsync();
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task DismissAsync(VariableSuggestion suggestion)
+    {
+        await suggestionSource.DismissAsync(ProjectId, suggestion.Key, await ActorAsync(), _disposed.Token);
+        _suggestions?.Remove(suggestion);
+    }
+
+    private async Task<IJSObjectReference> ModuleAsync() =>
+        _module ??= await js.InvokeAsync<IJSObjectReference>("import", _disposed.Token, "./" + Assets["Components/Variables/VariablesEditor.razor.js"]);
+
+    private void Show(string message, Severity severity)
+    {
+        _message = message;
+        _messageSeverity = severity;
+    }
+
+    private static Color KindColor(VariableImportKind kind) => kind switch
+    {
+        VariableImportKind.Added => Color.Success,
+        VariableImportKind.Changed => Color.Info,
+        VariableImportKind.Refused => Color.Error,
+        _ => Color.Default,
+    };
+
+    private static string KindText(VariableImportKind kind) => kind switch
+    {
+        VariableImportKind.Added => "add",
+        VariableImportKind.Changed => "change",
+        VariableImportKind.Refused => "refused",
+        _ => "unchanged",
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _disposed.CancelAsync();
+        _disposed.Dispose();
+        if (_module is not null)
+        {
+            try
+            {
+                await _module.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The circuit is gone; the module went with it.
+            }
+        }
+    }
+
+    private sealed class EditModel
+    {
+        public string Key { get; set; } = "";
+
+        public string? Value { get; set; } = "";
+
+        public bool IsNew { get; init; }
+    }
+}
