@@ -44,7 +44,8 @@ public sealed partial class ProjectPagesBrowserTests(DeployAppFixture app, Brows
         await page.Locator("#project-source").FillAsync(repo.Path);
         await page.GetByTestId("create-deploy-button").ClickAsync();
 
-        await page.WaitForURLAsync(ProjectUrl(), new() { Timeout = 90_000, WaitUntil = WaitUntilState.Commit });
+        // Blazor navigates with the history API: polling the URL is reliable where waiting for a navigation event is not.
+        await Assertions.Expect(page).ToHaveURLAsync(ProjectUrl(), new() { Timeout = 90_000 });
         await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
         await Assertions.Expect(page.GetByTestId("project-status")).ToHaveTextAsync("Running", new() { Timeout = 90_000 });
 
@@ -80,7 +81,7 @@ public sealed partial class ProjectPagesBrowserTests(DeployAppFixture app, Brows
         await Assertions.Expect(page.GetByTestId("delete-confirm")).ToBeDisabledAsync();
         await page.Locator("#delete-confirmation").FillAsync(name);
         await page.GetByTestId("delete-confirm").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/projects$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/projects$"));
         Assert.DoesNotContain(await app.Get<IProjectDirectory>().ListAsync(), p => p.Id == project.Id);
         await page.Context.CloseAsync();
     }

@@ -2,9 +2,11 @@ using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using MiniPaas.Core.Deploying;
 using MiniPaas.Core.Events;
+using MiniPaas.Core.Git;
 using MiniPaas.Core.Ingress;
 using MiniPaas.Core.Persistence;
 using MiniPaas.Core.Projects;
+using MiniPaas.Core.Variables;
 using MiniPaas.Web.Components.Deployments;
 using MiniPaas.Web.Components.Rendering;
 using MudBlazor;
@@ -18,6 +20,7 @@ namespace MiniPaas.Web.Components.Pages.ProjectsDetail;
 public sealed partial class ProjectPage(
     ProjectService projects,
     DeploymentService deployments,
+    ProjectSuggestions suggestions,
     DeploymentStatusFeed statusFeed,
     IngressEndpoint ingress,
     IDialogService dialogs,
@@ -174,12 +177,55 @@ public sealed partial class ProjectPage(
         await ReloadAsync(_disposed.Token);
     }
 
-    private Task DeployAsync() => RunAsync(async () =>
+    private async Task DeployAsync()
     {
-        var deploymentId = await deployments.DeployAsync(Id, "manual");
-        Select(deploymentId);
-        snackbar.Add($"Deployment #{deploymentId} queued.", Severity.Info);
-    });
+        if (!await ConfirmMissingVariablesAsync())
+        {
+            return;
+        }
+
+        await RunAsync(async () =>
+        {
+            var deploymentId = await deployments.DeployAsync(Id, "manual");
+            Select(deploymentId);
+            snackbar.Add($"Deployment #{deploymentId} queued.", Severity.Info);
+        });
+    }
+
+    /// <summary>
+    /// The pre-deploy check: variables the code reads without a default and that are not set are named, and the user
+    /// chooses to deploy anyway or to set them first.
+    /// </summary>
+    private async Task<bool> ConfirmMissingVariablesAsync()
+    {
+        SuggestionScan scan;
+        try
+        {
+            scan = await suggestions.ScanAsync(Id, _disposed.Token);
+        }
+        catch (Exception ex) when (ex is GitException or InvalidOperationException or IOException or ArgumentException)
+        {
+            // The deployment itself reports clone problems with a reason; the check must not stand in its way.
+            return true;
+        }
+
+        if (scan.Missing.Count == 0)
+        {
+            return true;
+        }
+
+        var missing = string.Join(", ", scan.Missing.Select(m => $"{m.Key} ({m.Reason})"));
+        var answer = await dialogs.ShowMessageBoxAsync(
+            "Variables missing",
+            $"The code reads {missing} without a default, and the project does not set them. Deploy anyway?",
+            yesText: "Deploy anyway", cancelText: "Set variables first");
+        if (answer != true)
+        {
+            navigation.NavigateTo($"/projects/{Id}/variables");
+        }
+
+        return answer == true;
+    }
 
     private Task RedeployAsync() => RunAsync(async () =>
     {
