@@ -30,5 +30,9 @@ if [ "$status" -eq 0 ] && { [ "${#trx_files[@]}" -eq 0 ] || [ "$passed" -eq 0 ];
   status=1
 fi
 
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test failed outside the test cases (a fixture's setup or cleanup, or the run itself); see the output above" >&2
+fi
+
 echo "$passed passed, $failed failed"
 exit "$status"

@@ -18,6 +18,7 @@ namespace MiniPaas.Core.Deploying.Docker;
 public sealed partial class DockerContainerRuntime(
     DockerClientProvider clients,
     IOptions<RuntimeOptions> runtimeOptions,
+    TimeProvider timeProvider,
     ILogger<DockerContainerRuntime> logger) : IContainerRuntime, IDisposable
 {
     /// <summary>Seconds the engine waits after SIGTERM before SIGKILL; apps get <c>--init</c> so signals reach them.</summary>
@@ -161,10 +162,38 @@ public sealed partial class DockerContainerRuntime(
         {
             // Already gone: removal is idempotent.
         }
+        catch (DockerApiException ex) when (IsRemovalInProgress(ex))
+        {
+            // Someone else (a pipeline retiring it, the reconciler) is removing it: the outcome we want; wait for it.
+            await WaitUntilGoneAsync(containerId, ct).ConfigureAwait(false);
+        }
         catch (Exception ex) when (IsEngineFailure(ex))
         {
             throw Wrap($"Could not remove container '{containerId}'", ex);
         }
+    }
+
+    private static bool IsRemovalInProgress(DockerApiException ex) =>
+        ex.StatusCode == System.Net.HttpStatusCode.Conflict
+        && ex.ResponseBody.Contains("already in progress", StringComparison.OrdinalIgnoreCase);
+
+    private async Task WaitUntilGoneAsync(string containerId, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            try
+            {
+                await Client.Containers.InspectContainerAsync(containerId, ct).ConfigureAwait(false);
+            }
+            catch (DockerApiException ex) when (DockerErrors.IsNotFound(ex))
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), timeProvider, ct).ConfigureAwait(false);
+        }
+
+        throw new ContainerRuntimeException($"Container '{containerId}' was still being removed after 10 s");
     }
 
     public async Task<IReadOnlyList<ContainerInfo>> ListManagedAsync(CancellationToken ct = default)

@@ -26,6 +26,7 @@ public sealed class DockerContainerRuntimeTests : IClassFixture<DockerEngineFixt
         _runtime = new DockerContainerRuntime(
             _provider,
             Options.Create(new RuntimeOptions { NetworkMode = "host" }),
+            TimeProvider.System,
             NullLogger<DockerContainerRuntime>.Instance);
     }
 
