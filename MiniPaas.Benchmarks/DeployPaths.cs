@@ -4,6 +4,7 @@ using CliWrap.Buffered;
 using MiniPaas.Core.Deploying;
 using MiniPaas.Core.Persistence;
 using MiniPaas.Core.Projects;
+using MiniPaas.Core.Networking;
 
 namespace MiniPaas.Benchmarks;
 
@@ -164,7 +165,7 @@ public sealed class ByHandPath(string dockerHost) : IDeployPath
         var folder = Path.Combine(Path.GetTempPath(), "minipaas-bench-clone-" + id);
         var image = $"minipaas-bench/hand-{id}:latest";
         var container = "minipaas-bench-hand-" + id;
-        var port = MiniPaasHost.FreeLoopbackPort();
+        var port = LoopbackPort.Free();
         _folders.Add(folder);
 
         var clock = Stopwatch.StartNew();

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -9,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MiniPaas.Core.Deploying;
 using MiniPaas.Core.Persistence;
+using MiniPaas.Core.Networking;
 
 namespace MiniPaas.Benchmarks;
 
@@ -38,8 +37,8 @@ public sealed class MiniPaasHost : IAsyncDisposable
     public static MiniPaasHost Start(string dataDirectory, string dockerEndpoint)
     {
         Directory.CreateDirectory(dataDirectory);
-        var dashboardPort = FreeLoopbackPort();
-        var ingressPort = FreeLoopbackPort();
+        var dashboardPort = LoopbackPort.Free();
+        var ingressPort = LoopbackPort.Free();
         var settings = new Dictionary<string, string?>
         {
             ["urls"] = $"http://127.0.0.1:{dashboardPort};http://127.0.0.1:{ingressPort}",
@@ -78,12 +77,6 @@ public sealed class MiniPaasHost : IAsyncDisposable
         }
     }
 
-    public static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

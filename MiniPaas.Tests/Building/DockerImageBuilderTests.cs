@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,6 +7,7 @@ using MiniPaas.Core.Building;
 using MiniPaas.Core.Building.Docker;
 using MiniPaas.Core.Configuration;
 using MiniPaas.Tests.Shared;
+using MiniPaas.Core.Networking;
 
 namespace MiniPaas.Tests.Building;
 
@@ -144,7 +144,7 @@ public sealed class DockerImageBuilderTests(DockerEngineFixture busybox) : IClas
         Assert.True(result.Succeeded, result.FailureReason + "\n" + plan.GeneratedDockerfile + "\n" + string.Join('\n', lines.Select(l => l.Text)));
         Assert.False(File.Exists(Path.Combine(repo.Path, DockerfileGenerator.GeneratedFileName)));
 
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var container = await busybox.Client.Containers.CreateContainerAsync(new CreateContainerParameters
         {
             Image = tag,
@@ -184,12 +184,6 @@ public sealed class DockerImageBuilderTests(DockerEngineFixture busybox) : IClas
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -7,6 +5,7 @@ using MiniPaas.Core.Building;
 using MiniPaas.Core.Building.Docker;
 using MiniPaas.Core.Configuration;
 using MiniPaas.Tests.Shared;
+using MiniPaas.Core.Networking;
 
 namespace MiniPaas.Tests.Building;
 
@@ -38,7 +37,7 @@ public sealed class GeneratedNodeAppTests(DockerEngineFixture node) : IClassFixt
             Assert.True(result.Succeeded, result.FailureReason + "\n" + plan.GeneratedDockerfile + "\n" + string.Join('\n', lines.Select(l => l.Text)));
             Assert.Contains(lines, l => l.Text.Contains("RUN npm ci", StringComparison.Ordinal));
 
-            var port = FreePort();
+            var port = LoopbackPort.Free();
             var container = await node.Client.Containers.CreateContainerAsync(new CreateContainerParameters
             {
                 Image = tag,
@@ -79,10 +78,4 @@ public sealed class GeneratedNodeAppTests(DockerEngineFixture node) : IClassFixt
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

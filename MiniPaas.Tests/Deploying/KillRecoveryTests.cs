@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using MiniPaas.Core.Persistence;
 using MiniPaas.Tests.Shared;
+using MiniPaas.Core.Networking;
 
 namespace MiniPaas.Tests.Deploying;
 
@@ -22,7 +23,7 @@ public sealed class KillRecoveryTests(DockerEngineFixture engine, BrowserFixture
     {
         using var repo = await SampleRepo.CreateAsync(DeployEngineTests.BusyboxSite("still here"));
         var connectionString = await (await PostgresFixture.GetAsync()).CreateDatabaseAsync("kill_" + Guid.NewGuid().ToString("N")[..8]);
-        var ingressPort = DockerEngineFixture.FreeLoopbackPort();
+        var ingressPort = LoopbackPort.Free();
         var subdomain = $"kill-{Guid.NewGuid():N}"[..13];
 
         using (var first = MiniPaasProcess.Start(connectionString, ingressPort))
@@ -146,7 +147,7 @@ public sealed class KillRecoveryTests(DockerEngineFixture engine, BrowserFixture
 
         public static MiniPaasProcess Start(string connectionString, int ingressPort)
         {
-            var port = DockerEngineFixture.FreeLoopbackPort();
+            var port = LoopbackPort.Free();
             var dataDirectory = Path.Combine(Path.GetTempPath(), "minipaas-kill-" + Guid.NewGuid().ToString("N")[..8]);
             var webDll = Path.Combine(AppContext.BaseDirectory, "MiniPaas.Web.dll");
             var start = new ProcessStartInfo("dotnet")

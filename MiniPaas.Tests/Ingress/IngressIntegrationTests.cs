@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MiniPaas.Core.Ingress;
 using MiniPaas.Web.Ingress;
+using MiniPaas.Core.Networking;
 
 namespace MiniPaas.Tests.Ingress;
 
@@ -33,10 +34,10 @@ public sealed class IngressIntegrationTests : IAsyncLifetime
         (_upstreamA, _upstreamPortA) = await TestUpstream.StartAsync("A");
         (_upstreamB, _upstreamPortB) = await TestUpstream.StartAsync("B");
 
-        _dashboardPort = FreePort.Next();
+        _dashboardPort = LoopbackPort.Free();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = [$"--urls=http://127.0.0.1:{_dashboardPort}", $"--MiniPaas:Ingress:Port={FreePort.Next()}"],
+            Args = [$"--urls=http://127.0.0.1:{_dashboardPort}", $"--MiniPaas:Ingress:Port={LoopbackPort.Free()}"],
         });
         builder.Logging.ClearProviders();
         builder.AddMiniPaasIngress();
@@ -168,7 +169,7 @@ public sealed class IngressIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task Get_UpstreamNotListening_FriendlyBadGatewayPage()
     {
-        Table.SetUpstream("demo", 7, 42, $"127.0.0.1:{FreePort.Next()}");
+        Table.SetUpstream("demo", 7, 42, $"127.0.0.1:{LoopbackPort.Free()}");
 
         using var response = await SendAsync("demo.localhost", "/");
 
@@ -232,7 +233,7 @@ public sealed class IngressIntegrationTests : IAsyncLifetime
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = [$"--urls=http://localhost:{port}", $"--MiniPaas:Ingress:Port={FreePort.Next()}"],
+            Args = [$"--urls=http://localhost:{port}", $"--MiniPaas:Ingress:Port={LoopbackPort.Free()}"],
         });
         builder.Logging.ClearProviders();
         builder.AddMiniPaasIngress();

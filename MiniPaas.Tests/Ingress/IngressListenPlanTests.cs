@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using MiniPaas.Core.Configuration;
 using MiniPaas.Web.Ingress;
+using MiniPaas.Core.Networking;
 
 namespace MiniPaas.Tests.Ingress;
 
@@ -64,7 +65,7 @@ public sealed class IngressListenPlanTests
         using var taken = new TcpListener(IPAddress.Loopback, 0);
         taken.Start();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
-        var plan = IngressListenPlan.Create($"http://localhost:{port}", new IngressOptions { Port = FreePort.Next() });
+        var plan = IngressListenPlan.Create($"http://localhost:{port}", new IngressOptions { Port = LoopbackPort.Free() });
 
         var ex = Assert.Throws<PortInUseException>(plan.EnsurePortsFree);
 
@@ -82,7 +83,7 @@ public sealed class IngressListenPlanTests
         using var taken = new TcpListener(IPAddress.Loopback, 0);
         taken.Start();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
-        var plan = IngressListenPlan.Create($"http://127.0.0.1:{FreePort.Next()}", new IngressOptions { Port = port });
+        var plan = IngressListenPlan.Create($"http://127.0.0.1:{LoopbackPort.Free()}", new IngressOptions { Port = port });
 
         var ex = Assert.Throws<PortInUseException>(plan.EnsurePortsFree);
 
@@ -94,7 +95,7 @@ public sealed class IngressListenPlanTests
     [Fact]
     public void EnsurePortsFree_AllFree_DoesNotThrow()
     {
-        var plan = IngressListenPlan.Create($"http://127.0.0.1:{FreePort.Next()}", new IngressOptions { Port = FreePort.Next() });
+        var plan = IngressListenPlan.Create($"http://127.0.0.1:{LoopbackPort.Free()}", new IngressOptions { Port = LoopbackPort.Free() });
 
         plan.EnsurePortsFree();
 

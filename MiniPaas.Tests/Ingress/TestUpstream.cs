@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using MiniPaas.Core.Networking;
 
 namespace MiniPaas.Tests.Ingress;
 
@@ -10,7 +11,7 @@ internal static class TestUpstream
 {
     public static async Task<(WebApplication App, int Port)> StartAsync(string name)
     {
-        var port = FreePort.Next();
+        var port = LoopbackPort.Free();
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MiniPaas.Core.Ingress;
 using MiniPaas.Web.Ingress;
+using MiniPaas.Core.Networking;
 
 namespace MiniPaas.Tests.Ingress;
 
@@ -15,10 +16,10 @@ public sealed class YarpRouteProviderTests
     {
         var (upstreamA, portA) = await TestUpstream.StartAsync("A");
         var (upstreamB, portB) = await TestUpstream.StartAsync("B");
-        var proxyPort = FreePort.Next();
+        var proxyPort = LoopbackPort.Free();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = [$"--urls=http://127.0.0.1:{proxyPort}", $"--MiniPaas:Ingress:Port={FreePort.Next()}"],
+            Args = [$"--urls=http://127.0.0.1:{proxyPort}", $"--MiniPaas:Ingress:Port={LoopbackPort.Free()}"],
         });
         builder.Logging.ClearProviders();
         builder.AddMiniPaasIngress();

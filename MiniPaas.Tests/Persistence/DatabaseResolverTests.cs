@@ -6,6 +6,7 @@ using MiniPaas.Core.Persistence;
 using MiniPaas.Core.Persistence.Resolution;
 using MiniPaas.Tests.Shared;
 using Npgsql;
+using MiniPaas.Core.Networking;
 
 namespace MiniPaas.Tests.Persistence;
 
@@ -34,7 +35,7 @@ public sealed class DatabaseResolverTests(ITestOutputHelper output)
     [Fact]
     public async Task Resolve_ConfiguredButUnreachable_ThrowsOneLineMessageWithoutPassword()
     {
-        var port = PrivateCluster.FreeLoopbackPort();
+        var port = LoopbackPort.Free();
         var resolver = Resolver(new DatabaseOptions { ConnectionString = $"Host=127.0.0.1;Port={port};Database=app;Username=u;Password=hunter2-secret" }, NoBinaries);
 
         var error = await Assert.ThrowsAsync<DatabaseUnavailableException>(() => resolver.ResolveAsync());

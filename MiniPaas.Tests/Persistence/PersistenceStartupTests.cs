@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using MiniPaas.Core.Configuration;
 using MiniPaas.Core.Persistence;
 using MiniPaas.Tests.Shared;
+using MiniPaas.Core.Networking;
 
 namespace MiniPaas.Tests.Persistence;
 
@@ -58,7 +59,7 @@ public sealed class PersistenceStartupTests
     public async Task StartHost_UnreachableConfiguredDatabase_FailsWithDatabaseUnavailable()
     {
         var builder = Host.CreateApplicationBuilder();
-        var port = Core.Persistence.Resolution.PrivateCluster.FreeLoopbackPort();
+        var port = LoopbackPort.Free();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["MiniPaas:Database:ConnectionString"] = $"Host=127.0.0.1;Port={port};Password=pw" });
         builder.AddMiniPaasCore();
         using var host = builder.Build();

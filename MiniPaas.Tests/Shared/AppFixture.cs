@@ -1,10 +1,9 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using MiniPaas.Core.Networking;
 
 namespace MiniPaas.Tests.Shared;
 
@@ -48,8 +47,8 @@ public class AppFixture : IAsyncLifetime
     public virtual Task InitializeAsync()
     {
         Directory.CreateDirectory(DataDirectory);
-        var port = FreeLoopbackPort();
-        IngressPort = FreeLoopbackPort();
+        var port = LoopbackPort.Free();
+        IngressPort = LoopbackPort.Free();
         var settings = new Dictionary<string, string?>
         {
             // Both listeners spelled out: the fixture's "urls" replaces the list the ingress adds its port to at start-up.
@@ -90,12 +89,6 @@ public class AppFixture : IAsyncLifetime
         }
     }
 
-    internal static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed class DashboardFactory(IDictionary<string, string?> settings, Action<IServiceCollection> configureServices)
         : WebApplicationFactory<Program>

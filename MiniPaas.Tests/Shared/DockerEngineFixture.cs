@@ -1,6 +1,5 @@
 using System.Formats.Tar;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -60,15 +59,6 @@ public sealed class DockerEngineFixture : IAsyncLifetime, IDisposable
 
     public void Dispose() => Client.Dispose();
 
-    /// <summary>A TCP port free on 127.0.0.1 right now.</summary>
-    public static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     /// <summary>A name unique to this run, e.g. for containers and tags (<c>minipaas-test-httpd-1a2b3c4d</c>).</summary>
     public static string UniqueName(string prefix) => $"minipaas-test-{prefix}-{Guid.NewGuid():N}"[..Math.Min(64, 24 + prefix.Length)];

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using MiniPaas.Core.Configuration;
 using MiniPaas.Web.Hosting;
+using MiniPaas.Core.Networking;
 
 namespace MiniPaas.Tests.Web;
 
@@ -52,7 +53,7 @@ public sealed class StartupFailureTests
         var args = new[]
         {
             "--MiniPaas:Docker:Endpoint=foo", "--MiniPaas:Builder:MaxConcurrentBuilds=0", "--MiniPaas:Ingress:Mode=Nginx",
-            "--urls=http://127.0.0.1:" + Shared.AppFixture.FreeLoopbackPort(), "--MiniPaas:DataDirectory=",
+            "--urls=http://127.0.0.1:" + LoopbackPort.Free(), "--MiniPaas:DataDirectory=",
         };
         using var error = new StringWriter();
 

@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MiniPaas.Core.Configuration;
+using MiniPaas.Core.Networking;
 
 namespace MiniPaas.Core.Deploying.Docker;
 
@@ -51,7 +51,7 @@ public sealed partial class DockerContainerRuntime(
         string networkMode;
         if (options.IsHostNetwork)
         {
-            port = FreeLoopbackPort();
+            port = LoopbackPort.Free();
             networkMode = "host";
         }
         else
@@ -321,15 +321,6 @@ public sealed partial class DockerContainerRuntime(
 
     public void Dispose() => _networkGate.Dispose();
 
-    /// <summary>A TCP port free on 127.0.0.1 right now (bound then released; the container binds it moments later).</summary>
-    internal static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     internal static async Task<List<string>> ReadLinesAsync(MultiplexedStream stream, CancellationToken ct)
     {

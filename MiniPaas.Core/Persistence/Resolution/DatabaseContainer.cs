@@ -6,6 +6,7 @@ using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 using MiniPaas.Core.Configuration;
 using Npgsql;
+using MiniPaas.Core.Networking;
 
 namespace MiniPaas.Core.Persistence.Resolution;
 
@@ -54,7 +55,7 @@ internal sealed class DatabaseContainer(DatabaseOptions database, DockerOptions 
         else
         {
             await EnsureImageIsLocalAsync(client, ct).ConfigureAwait(false);
-            port = PrivateCluster.FreeLoopbackPort();
+            port = LoopbackPort.Free();
             logger.StartingContainer(Name, database.ContainerImage, port);
             var created = await client.Containers.CreateContainerAsync(Parameters(port, password), ct).ConfigureAwait(false);
             await client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), ct).ConfigureAwait(false);

@@ -6,6 +6,7 @@ using CliWrap;
 using CliWrap.Buffered;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using MiniPaas.Core.Networking;
 
 namespace MiniPaas.Core.Persistence.Resolution;
 
@@ -131,7 +132,7 @@ internal sealed class PrivateCluster(string clusterDirectory, string binDirector
         SecretFile.RestrictToOwner(ClusterDirectory);
         SecretFile.RestrictToOwner(SocketDirectory);
 
-        await File.WriteAllTextAsync(PortFile, FreeLoopbackPort().ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
+        await File.WriteAllTextAsync(PortFile, LoopbackPort.Free().ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         await SecretFile.WriteAsync(PasswordFile, password, ct).ConfigureAwait(false);
 
@@ -168,7 +169,7 @@ internal sealed class PrivateCluster(string clusterDirectory, string binDirector
     {
         if (!IsPortFree(Port))
         {
-            var moved = FreeLoopbackPort();
+            var moved = LoopbackPort.Free();
             logger.ClusterPortMoved(Port, moved);
             Port = moved;
             await File.WriteAllTextAsync(PortFile, Port.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
@@ -248,12 +249,6 @@ internal sealed class PrivateCluster(string clusterDirectory, string binDirector
 
     private static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
-    internal static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static bool IsPortFree(int port)
     {
