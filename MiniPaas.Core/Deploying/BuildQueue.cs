@@ -64,6 +64,15 @@ public sealed partial class BuildQueue(
 
     public int MaxConcurrentBuilds => _maxConcurrent;
 
+    /// <summary>Ids of the deployments queued or running now, taken in one look.</summary>
+    public HashSet<long> BusyDeploymentIds()
+    {
+        lock (_gate)
+        {
+            return [.. _running.Values.Select(r => r.Request.DeploymentId), .. _pending.Select(p => p.DeploymentId)];
+        }
+    }
+
     /// <summary>True while a deployment of <paramref name="projectId"/> is queued or running: the pipeline owns its route then.</summary>
     public bool IsBusy(long projectId)
     {

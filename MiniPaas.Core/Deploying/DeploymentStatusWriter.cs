@@ -13,35 +13,31 @@ public sealed class DeploymentStatusWriter(
     private readonly SequenceGenerator _sequence = new();
 
     /// <summary>Sets the status (and whatever else <paramref name="update"/> changes) and publishes the change.</summary>
-    public async Task<DeploymentRecord> SetStatusAsync(
+    public Task<DeploymentRecord> SetStatusAsync(
         long deploymentId,
         DeploymentStatus status,
         string? failureReason = null,
         Action<DeploymentRecord>? update = null,
-        CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
-        var deployment = await db.Deployments.SingleAsync(d => d.Id == deploymentId, ct).ConfigureAwait(false);
-        var now = timeProvider.GetUtcNow();
-        deployment.Status = status;
-        deployment.FailureReason = failureReason;
-        if (status is DeploymentStatus.Cloning && deployment.StartedAt is null)
+        CancellationToken ct = default) =>
+        UpdateAsync(deploymentId, deployment =>
         {
-            deployment.StartedAt = now;
-        }
+            var now = timeProvider.GetUtcNow();
+            deployment.Status = status;
+            deployment.FailureReason = failureReason;
+            if (status is DeploymentStatus.Cloning && deployment.StartedAt is null)
+            {
+                deployment.StartedAt = now;
+            }
 
-        if (IsFinal(status))
-        {
-            deployment.FinishedAt ??= now;
-        }
+            if (IsFinal(status))
+            {
+                deployment.FinishedAt ??= now;
+            }
 
-        update?.Invoke(deployment);
-        await db.SaveChangesAsync(ct).ConfigureAwait(false);
-        feed.Publish(deployment.ProjectId, new DeploymentStatusChanged(_sequence.Next(), deployment.ProjectId, deployment.Id, status, failureReason, now));
-        return deployment;
-    }
+            update?.Invoke(deployment);
+        }, ct);
 
-    /// <summary>Updates fields without changing the status (commit SHA, image tag...), and notifies viewers.</summary>
+    /// <summary>Applies <paramref name="update"/> to the row (commit SHA, image tag...), saves it and notifies viewers.</summary>
     public async Task<DeploymentRecord> UpdateAsync(long deploymentId, Action<DeploymentRecord> update, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(update);

@@ -103,7 +103,7 @@ public sealed partial class Reconciler(
         var deployments = await db.Deployments.AsNoTracking()
             .Where(d => d.ContainerId != null || d.Status == DeploymentStatus.Running)
             .ToDictionaryAsync(d => d.Id, ct).ConfigureAwait(false);
-        var busy = queue.Running.Select(r => r.DeploymentId).Concat(queue.Pending.Select(p => p.DeploymentId)).ToHashSet();
+        var busy = queue.BusyDeploymentIds();
 
         // The newest running deployment of a project owns its route; an older one still running is being retired by its pipeline.
         var newestRunning = deployments.Values.Where(d => d.Status == DeploymentStatus.Running)
@@ -182,7 +182,7 @@ public sealed partial class Reconciler(
                         || d.Status == DeploymentStatus.Building || d.Status == DeploymentStatus.Starting)
             .Select(d => new { d.Id, d.ContainerId, d.CreatedAt })
             .ToListAsync(ct).ConfigureAwait(false);
-        var busy = queue.Running.Select(r => r.DeploymentId).Concat(queue.Pending.Select(p => p.DeploymentId)).ToHashSet();
+        var busy = queue.BusyDeploymentIds();
 
         // A deployment row is written just before it is queued; the grace period keeps a pass from failing one in that gap.
         var settled = timeProvider.GetUtcNow() - TimeSpan.FromMinutes(1);
