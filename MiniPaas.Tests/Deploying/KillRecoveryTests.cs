@@ -69,7 +69,7 @@ public sealed class KillRecoveryTests(DockerEngineFixture engine, BrowserFixture
         }
         finally
         {
-            await RemoveContainersAsync(connectionString);
+            await RemoveAppsAsync(connectionString);
         }
     }
 
@@ -121,12 +121,19 @@ public sealed class KillRecoveryTests(DockerEngineFixture engine, BrowserFixture
         }
     }
 
-    private async Task RemoveContainersAsync(string connectionString)
+    private async Task RemoveAppsAsync(string connectionString)
     {
         await using var db = new MiniPaasDbContext(MiniPaasDbContext.CreateOptions(connectionString));
-        foreach (var name in await db.Deployments.Where(d => d.ContainerName != null).Select(d => d.ContainerName!).ToListAsync())
+        var deployments = await db.Deployments.AsNoTracking().ToListAsync();
+        foreach (var name in deployments.Where(d => d.ContainerName != null).Select(d => d.ContainerName!))
         {
             await engine.RemoveContainerQuietlyAsync(name);
+        }
+
+        // The second run's own images: the engine is shared, and leftover tags pile up across runs.
+        foreach (var image in deployments.Where(d => d.ImageTag != null).Select(d => d.ImageTag!).Distinct())
+        {
+            await engine.RemoveImageQuietlyAsync(image);
         }
     }
 
