@@ -6,8 +6,8 @@ using Npgsql;
 namespace MiniPaas.Core.Analytics;
 
 /// <summary>
-/// Deletes analytics older than <see cref="AnalyticsRetentionOptions"/> allows: raw events after <c>AnalyticsRaw</c>, rollups
-/// and visitor sets after <c>AnalyticsRollups</c>. Deletes go in batches of <c>AnalyticsDeleteBatch</c> rows (short
+/// Deletes analytics older than <see cref="AnalyticsRetentionOptions"/> allows: raw events after <c>AnalyticsRaw</c>, minute and
+/// hour rollups and visitor sets after <c>AnalyticsRollups</c>. Deletes go in batches of <c>AnalyticsDeleteBatch</c> rows (short
 /// transactions, no long locks), and each table that lost rows is vacuumed so the space is reused instead of bloating.
 /// </summary>
 public sealed partial class AnalyticsRetention(
@@ -28,6 +28,9 @@ public sealed partial class AnalyticsRetention(
                 now - settings.AnalyticsRaw, settings.AnalyticsDeleteBatch, ct).ConfigureAwait(false),
             ["request_rollups"] = await DeleteOlderThanAsync(
                 "DELETE FROM request_rollups WHERE ctid IN (SELECT ctid FROM request_rollups WHERE minute < @cutoff LIMIT @batch)",
+                now - settings.AnalyticsRollups, settings.AnalyticsDeleteBatch, ct).ConfigureAwait(false),
+            ["request_rollups_hourly"] = await DeleteOlderThanAsync(
+                "DELETE FROM request_rollups_hourly WHERE ctid IN (SELECT ctid FROM request_rollups_hourly WHERE hour < @cutoff LIMIT @batch)",
                 now - settings.AnalyticsRollups, settings.AnalyticsDeleteBatch, ct).ConfigureAwait(false),
             ["request_visitors"] = await DeleteOlderThanAsync(
                 "DELETE FROM request_visitors WHERE ctid IN (SELECT ctid FROM request_visitors WHERE hour < @cutoff LIMIT @batch)",

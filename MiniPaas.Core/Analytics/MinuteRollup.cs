@@ -1,14 +1,14 @@
 namespace MiniPaas.Core.Analytics;
 
 /// <summary>
-/// The requests of one project in one minute, summed: what a batch adds to <c>request_rollups</c>, and what the live feed
-/// tells open pages.
+/// The requests of one project in one minute (or hour), summed: what a batch adds to <c>request_rollups</c> and
+/// <c>request_rollups_hourly</c>, and (per minute) what the live feed tells open pages.
 /// </summary>
 public sealed class MinuteRollup(long projectId, DateTimeOffset minute)
 {
     public long ProjectId { get; } = projectId;
 
-    /// <summary>Start of the minute (UTC).</summary>
+    /// <summary>Start of the minute (UTC), or of the hour for hourly sums.</summary>
     public DateTimeOffset Minute { get; } = minute;
 
     public long Requests { get; private set; }
@@ -42,13 +42,17 @@ public sealed class MinuteRollup(long projectId, DateTimeOffset minute)
     }
 
     /// <summary>Sums rows into one rollup per (project, minute), in time order.</summary>
-    public static IReadOnlyList<MinuteRollup> Summarize(IEnumerable<RequestRow> rows)
+    public static IReadOnlyList<MinuteRollup> Summarize(IEnumerable<RequestRow> rows) => Summarize(rows, MinuteOf);
+
+    /// <summary>Sums rows into one rollup per (project, period start given by <paramref name="periodOf"/>), in time order.</summary>
+    public static IReadOnlyList<MinuteRollup> Summarize(IEnumerable<RequestRow> rows, Func<DateTimeOffset, DateTimeOffset> periodOf)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(periodOf);
         var byKey = new Dictionary<(long, DateTimeOffset), MinuteRollup>();
         foreach (var row in rows)
         {
-            var key = (row.ProjectId, MinuteOf(row.Timestamp));
+            var key = (row.ProjectId, periodOf(row.Timestamp));
             if (!byKey.TryGetValue(key, out var rollup))
             {
                 rollup = new MinuteRollup(key.ProjectId, key.Item2);

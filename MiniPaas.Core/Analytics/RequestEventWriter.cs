@@ -18,14 +18,15 @@ public sealed class RequestEventWriter(AnalyticsDatabase database)
         """;
 
     // The latency buckets of all rollups travel as one flat array; each row takes its slice by ordinality.
+    // {0} = table, {1} = its period column; both constants of this class.
     private const string UpsertRollups = """
-        INSERT INTO request_rollups AS r (project_id, minute, requests, status_other, status2xx, status3xx, status4xx, status5xx,
+        INSERT INTO {0} AS r (project_id, {1}, requests, status_other, status2xx, status3xx, status4xx, status5xx,
             browsers, bots, other_agents, bytes_in, bytes_out, duration_sum_ms, latency_buckets)
         SELECT u.p, u.m, u.n, u.s0, u.s2, u.s3, u.s4, u.s5, u.b, u.bot, u.o, u.bi, u.bo, u.d,
                (@buckets::bigint[])[(u.ord - 1) * @width + 1 : u.ord * @width]
         FROM unnest(@p, @m, @n, @s0, @s2, @s3, @s4, @s5, @b, @bot, @o, @bi, @bo, @d)
              WITH ORDINALITY AS u(p, m, n, s0, s2, s3, s4, s5, b, bot, o, bi, bo, d, ord)
-        ON CONFLICT (project_id, minute) DO UPDATE SET
+        ON CONFLICT (project_id, {1}) DO UPDATE SET
             requests = r.requests + excluded.requests,
             status_other = r.status_other + excluded.status_other,
             status2xx = r.status2xx + excluded.status2xx,
@@ -74,6 +75,7 @@ public sealed class RequestEventWriter(AnalyticsDatabase database)
                 }
 
                 await UpsertRollupsAsync(connection, rollups, ct).ConfigureAwait(false);
+                await UpsertRollupsAsync(connection, MinuteRollup.Summarize(rows, MinuteRollup.HourOf), ct, hourly: true).ConfigureAwait(false);
                 await InsertVisitorsAsync(connection, rows, ct).ConfigureAwait(false);
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
             }
@@ -109,24 +111,26 @@ public sealed class RequestEventWriter(AnalyticsDatabase database)
         var importer = await connection.BeginBinaryImportAsync(CopyCommand, ct).ConfigureAwait(false);
         await using (importer.ConfigureAwait(false))
         {
+            // Synchronous writes: they only fill Npgsql's buffer (flushing now and then), and a Task per field would cost a
+            // large share of the COPY path's speed. The ingestor runs on its own background loop, never on a request.
             foreach (var row in rows)
             {
-                await importer.StartRowAsync(ct).ConfigureAwait(false);
-                await importer.WriteAsync(row.Seq, NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
-                await importer.WriteAsync(row.ProjectId, NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
-                await WriteNullableAsync(importer, row.DeploymentId, NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
-                await importer.WriteAsync(row.Timestamp, NpgsqlDbType.TimestampTz, ct).ConfigureAwait(false);
-                await importer.WriteAsync(row.Method, NpgsqlDbType.Text, ct).ConfigureAwait(false);
-                await importer.WriteAsync(row.Path, NpgsqlDbType.Text, ct).ConfigureAwait(false);
-                await WriteNullableAsync(importer, row.Query, NpgsqlDbType.Text, ct).ConfigureAwait(false);
-                await importer.WriteAsync(row.Status, NpgsqlDbType.Smallint, ct).ConfigureAwait(false);
-                await importer.WriteAsync(row.DurationMs, NpgsqlDbType.Real, ct).ConfigureAwait(false);
-                await importer.WriteAsync(row.BytesIn, NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
-                await importer.WriteAsync(row.BytesOut, NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
-                await WriteNullableAsync(importer, row.ReferrerHost, NpgsqlDbType.Text, ct).ConfigureAwait(false);
-                await importer.WriteAsync((short)row.AgentClass, NpgsqlDbType.Smallint, ct).ConfigureAwait(false);
-                await importer.WriteAsync(row.VisitorId, NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
-                await WriteNullableAsync(importer, row.ClientIp, NpgsqlDbType.Text, ct).ConfigureAwait(false);
+                importer.StartRow();
+                importer.Write(row.Seq, NpgsqlDbType.Bigint);
+                importer.Write(row.ProjectId, NpgsqlDbType.Bigint);
+                WriteNullable(importer, row.DeploymentId, NpgsqlDbType.Bigint);
+                importer.Write(row.Timestamp, NpgsqlDbType.TimestampTz);
+                importer.Write(row.Method, NpgsqlDbType.Text);
+                importer.Write(row.Path, NpgsqlDbType.Text);
+                WriteNullable(importer, row.Query, NpgsqlDbType.Text);
+                importer.Write(row.Status, NpgsqlDbType.Smallint);
+                importer.Write(row.DurationMs, NpgsqlDbType.Real);
+                importer.Write(row.BytesIn, NpgsqlDbType.Bigint);
+                importer.Write(row.BytesOut, NpgsqlDbType.Bigint);
+                WriteNullable(importer, row.ReferrerHost, NpgsqlDbType.Text);
+                importer.Write((short)row.AgentClass, NpgsqlDbType.Smallint);
+                importer.Write(row.VisitorId, NpgsqlDbType.Bigint);
+                WriteNullable(importer, row.ClientIp, NpgsqlDbType.Text);
             }
 
             // Without Complete the import is rolled back on dispose.
@@ -162,8 +166,8 @@ public sealed class RequestEventWriter(AnalyticsDatabase database)
         }
     }
 
-    /// <summary>Adds <paramref name="rollups"/> to the stored per-minute rollups.</summary>
-    public static async Task UpsertRollupsAsync(NpgsqlConnection connection, IReadOnlyList<MinuteRollup> rollups, CancellationToken ct)
+    /// <summary>Adds <paramref name="rollups"/> to the stored per-minute rollups (or, with <paramref name="hourly"/>, per-hour ones: periods must then start on the hour).</summary>
+    public static async Task UpsertRollupsAsync(NpgsqlConnection connection, IReadOnlyList<MinuteRollup> rollups, CancellationToken ct, bool hourly = false)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(rollups);
@@ -172,7 +176,10 @@ public sealed class RequestEventWriter(AnalyticsDatabase database)
             return;
         }
 
-        var command = new NpgsqlCommand(UpsertRollups, connection);
+        var sql = hourly
+            ? UpsertRollups.Replace("{0}", "request_rollups_hourly", StringComparison.Ordinal).Replace("{1}", "hour", StringComparison.Ordinal)
+            : UpsertRollups.Replace("{0}", "request_rollups", StringComparison.Ordinal).Replace("{1}", "minute", StringComparison.Ordinal);
+        var command = new NpgsqlCommand(sql, connection);
         await using (command.ConfigureAwait(false))
         {
             var p = command.Parameters;
@@ -209,9 +216,27 @@ public sealed class RequestEventWriter(AnalyticsDatabase database)
         }
     }
 
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken ct) where T : struct =>
-        value is { } v ? importer.WriteAsync(v, type, ct) : importer.WriteNullAsync(ct);
+    private static void WriteNullable<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type) where T : struct
+    {
+        if (value is { } v)
+        {
+            importer.Write(v, type);
+        }
+        else
+        {
+            importer.WriteNull();
+        }
+    }
 
-    private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type, CancellationToken ct) =>
-        value is not null ? importer.WriteAsync(value, type, ct) : importer.WriteNullAsync(ct);
+    private static void WriteNullable(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type)
+    {
+        if (value is not null)
+        {
+            importer.Write(value, type);
+        }
+        else
+        {
+            importer.WriteNull();
+        }
+    }
 }

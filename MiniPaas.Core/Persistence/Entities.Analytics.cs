@@ -29,12 +29,10 @@ public sealed class RequestEventRecord
     public string? ClientIp { get; set; }
 }
 
-/// <summary>Requests of one project in one minute (kept for <c>MiniPaas:Retention:AnalyticsRollups</c>); the charts read these.</summary>
-public sealed class RequestRollupRecord
+/// <summary>Summed requests of one project over a period (the columns shared by the minute and hour rollups).</summary>
+public abstract class RequestRollupCounts
 {
     public long ProjectId { get; set; }
-    /// <summary>Start of the minute (UTC).</summary>
-    public DateTimeOffset Minute { get; set; }
     public long Requests { get; set; }
     /// <summary>Informational (1xx) and anything outside 100–599.</summary>
     public long StatusOther { get; set; }
@@ -50,6 +48,20 @@ public sealed class RequestRollupRecord
     public double DurationSumMs { get; set; }
     /// <summary>Request counts per <see cref="MiniPaas.Core.Analytics.LatencyHistogram"/> bucket.</summary>
     public long[] LatencyBuckets { get; set; } = [];
+}
+
+/// <summary>Requests of one project in one minute (kept for <c>MiniPaas:Retention:AnalyticsRollups</c>); short windows and range edges read these.</summary>
+public sealed class RequestRollupRecord : RequestRollupCounts
+{
+    /// <summary>Start of the minute (UTC).</summary>
+    public DateTimeOffset Minute { get; set; }
+}
+
+/// <summary>Requests of one project in one hour, the same sums as the minute rollups; whole hours of long windows read these (60× fewer rows).</summary>
+public sealed class RequestHourlyRollupRecord : RequestRollupCounts
+{
+    /// <summary>Start of the hour (UTC).</summary>
+    public DateTimeOffset Hour { get; set; }
 }
 
 /// <summary>A visitor id seen in a project during an hour; unique visitors per hour and day are counts of these.</summary>

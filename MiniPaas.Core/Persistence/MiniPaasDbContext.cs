@@ -30,6 +30,8 @@ public sealed class MiniPaasDbContext(DbContextOptions<MiniPaasDbContext> option
 
     public DbSet<RequestRollupRecord> RequestRollups => Set<RequestRollupRecord>();
 
+    public DbSet<RequestHourlyRollupRecord> RequestHourlyRollups => Set<RequestHourlyRollupRecord>();
+
     public DbSet<RequestVisitorRecord> RequestVisitors => Set<RequestVisitorRecord>();
 
     public DbSet<InstallationRecord> Installations => Set<InstallationRecord>();

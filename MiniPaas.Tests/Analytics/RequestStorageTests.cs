@@ -65,6 +65,36 @@ public sealed class RequestStorageTests : IAsyncLifetime
         Assert.Equal(project.Select(r => r.VisitorId).Distinct().Count(), totals.UniqueVisitors);
     }
 
+    [Theory]
+    [InlineData(0, 240, 60)]    // whole hours: hourly rollups for everything
+    [InlineData(7, 193, 60)]    // ragged edges: minutes at both ends, hours inside
+    [InlineData(7, 193, 5)]     // sub-hour buckets: minutes only
+    [InlineData(20, 50, 60)]    // less than one whole hour
+    public async Task Query_AnyRangeAndBucketWidth_EqualsBruteForce(int fromMinute, int toMinute, int widthMinutes)
+    {
+        var rows = SyntheticRequests.Create(3_000, [6], Start, TimeSpan.FromHours(4), seed: 5);
+        await WriteInBatchesAsync(rows);
+        var range = new TimeRange(Start.AddMinutes(fromMinute), Start.AddMinutes(toMinute));
+        var width = TimeSpan.FromMinutes(widthMinutes);
+
+        var series = await _analytics.GetSeriesAsync(6, range, width);
+        var totals = await _analytics.GetTotalsAsync(6, range);
+
+        // Rollups hold whole minutes: the range covers the minutes starting inside it.
+        var inRange = rows.Where(r => MinuteRollup.MinuteOf(r.Timestamp) >= range.From && MinuteRollup.MinuteOf(r.Timestamp) < range.To).ToList();
+        Assert.Equal(inRange.Count, totals.Requests);
+        Assert.Equal(inRange.Count(r => r.Status is >= 500 and < 600), totals.Status5xx);
+        Assert.Equal(BruteForcePercentile(inRange, 0.50), totals.P50);
+        Assert.Equal(BruteForcePercentile(inRange, 0.99), totals.P99);
+        Assert.Equal(inRange.Count, series.Points.Sum(p => p.Requests));
+        foreach (var point in series.Points)
+        {
+            var inBucket = inRange.Where(r => r.Timestamp >= point.Start && r.Timestamp < point.Start + width).ToList();
+            Assert.Equal(inBucket.Count, point.Requests);
+            Assert.Equal(BruteForcePercentile(inBucket, 0.95), point.P95);
+        }
+    }
+
     [Fact]
     public async Task Percentile_FromBuckets_IsWithinOneBucketAboveTheExactValue()
     {
@@ -129,6 +159,9 @@ public sealed class RequestStorageTests : IAsyncLifetime
             rows.Where(r => r.Timestamp >= rollupCutoff).Select(r => MinuteRollup.MinuteOf(r.Timestamp)).Distinct().Count(),
             (await QueryLongsAsync("SELECT count(*) FROM request_rollups WHERE project_id = 4")).Single());
         Assert.Equal(0, (await QueryLongsAsync($"SELECT count(*) FROM request_rollups WHERE minute < '{rollupCutoff:O}'")).Single());
+        Assert.Equal(
+            rows.Where(r => r.Timestamp >= rollupCutoff).Select(r => MinuteRollup.HourOf(r.Timestamp)).Distinct().Count(),
+            (await QueryLongsAsync("SELECT count(*) FROM request_rollups_hourly WHERE project_id = 4")).Single());
         Assert.Equal(
             rows.Where(r => r.Timestamp >= rollupCutoff).Select(r => (MinuteRollup.HourOf(r.Timestamp), r.VisitorId)).Distinct().Count(),
             (await QueryLongsAsync("SELECT count(*) FROM request_visitors WHERE project_id = 4")).Single());

@@ -27,12 +27,15 @@ public sealed class MigrationTests
         Assert.Contains(indexes, i => i.Contains("ON public.build_logs USING btree (deployment_id, seq)", StringComparison.Ordinal));
         Assert.Contains(indexes, i => i.Contains("ON public.runtime_logs USING btree (project_id, seq)", StringComparison.Ordinal));
         Assert.Contains(indexes, i => i.Contains("ON public.runtime_logs USING btree (deployment_id, seq)", StringComparison.Ordinal));
-        Assert.Contains(indexes, i => i.Contains("ON public.analytics_events USING btree (project_id, kind, \"timestamp\")", StringComparison.Ordinal));
+        Assert.Contains(indexes, i => i.Contains("ON public.request_events USING btree (project_id, \"timestamp\")", StringComparison.Ordinal));
+        Assert.Contains(indexes, i => i.Contains("ON public.request_events USING brin (\"timestamp\")", StringComparison.Ordinal));
+        Assert.Contains(indexes, i => i.Contains("UNIQUE INDEX pk_request_rollups ON public.request_rollups USING btree (project_id, minute)", StringComparison.Ordinal));
+        Assert.Contains(indexes, i => i.Contains("UNIQUE INDEX pk_request_rollups_hourly ON public.request_rollups_hourly USING btree (project_id, hour)", StringComparison.Ordinal));
 
         var types = await QueryStringsAsync(
             factory.ConnectionString,
             "SELECT table_name || '.' || column_name || ':' || data_type FROM information_schema.columns WHERE table_schema = 'public'");
-        Assert.Contains("analytics_events.data:jsonb", types);
+        Assert.Contains("request_rollups.latency_buckets:ARRAY", types);
         Assert.Contains("deployments.created_at:timestamp with time zone", types);
         Assert.Contains("deployments.status:text", types);
         Assert.Contains("build_logs.seq:bigint", types);

@@ -30,6 +30,16 @@ internal sealed class RequestRollupMapping : IEntityTypeConfiguration<RequestRol
     }
 }
 
+internal sealed class RequestHourlyRollupMapping : IEntityTypeConfiguration<RequestHourlyRollupRecord>
+{
+    public void Configure(EntityTypeBuilder<RequestHourlyRollupRecord> builder)
+    {
+        builder.ToTable("request_rollups_hourly");
+        builder.HasKey(r => new { r.ProjectId, r.Hour });
+        builder.HasIndex(r => r.Hour).HasMethod("brin").HasDatabaseName("ix_request_rollups_hourly_hour_brin");
+    }
+}
+
 internal sealed class RequestVisitorMapping : IEntityTypeConfiguration<RequestVisitorRecord>
 {
     public void Configure(EntityTypeBuilder<RequestVisitorRecord> builder)

@@ -465,6 +465,80 @@ namespace MiniPaas.Core.Persistence.Migrations
                     b.ToTable("request_events", (string)null);
                 });
 
+            modelBuilder.Entity("MiniPaas.Core.Persistence.RequestHourlyRollupRecord", b =>
+                {
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.Property<DateTimeOffset>("Hour")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hour");
+
+                    b.Property<long>("Bots")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bots");
+
+                    b.Property<long>("Browsers")
+                        .HasColumnType("bigint")
+                        .HasColumnName("browsers");
+
+                    b.Property<long>("BytesIn")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes_in");
+
+                    b.Property<long>("BytesOut")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes_out");
+
+                    b.Property<double>("DurationSumMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("duration_sum_ms");
+
+                    b.PrimitiveCollection<long[]>("LatencyBuckets")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("latency_buckets");
+
+                    b.Property<long>("OtherAgents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("other_agents");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.Property<long>("Status2xx")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status2xx");
+
+                    b.Property<long>("Status3xx")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status3xx");
+
+                    b.Property<long>("Status4xx")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status4xx");
+
+                    b.Property<long>("Status5xx")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status5xx");
+
+                    b.Property<long>("StatusOther")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status_other");
+
+                    b.HasKey("ProjectId", "Hour")
+                        .HasName("pk_request_rollups_hourly");
+
+                    b.HasIndex("Hour")
+                        .HasDatabaseName("ix_request_rollups_hourly_hour_brin");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Hour"), "brin");
+
+                    b.ToTable("request_rollups_hourly", (string)null);
+                });
+
             modelBuilder.Entity("MiniPaas.Core.Persistence.RequestRollupRecord", b =>
                 {
                     b.Property<long>("ProjectId")

@@ -65,6 +65,31 @@ namespace MiniPaas.Core.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "request_rollups_hourly",
+                columns: table => new
+                {
+                    project_id = table.Column<long>(type: "bigint", nullable: false),
+                    hour = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    requests = table.Column<long>(type: "bigint", nullable: false),
+                    status_other = table.Column<long>(type: "bigint", nullable: false),
+                    status2xx = table.Column<long>(type: "bigint", nullable: false),
+                    status3xx = table.Column<long>(type: "bigint", nullable: false),
+                    status4xx = table.Column<long>(type: "bigint", nullable: false),
+                    status5xx = table.Column<long>(type: "bigint", nullable: false),
+                    browsers = table.Column<long>(type: "bigint", nullable: false),
+                    bots = table.Column<long>(type: "bigint", nullable: false),
+                    other_agents = table.Column<long>(type: "bigint", nullable: false),
+                    bytes_in = table.Column<long>(type: "bigint", nullable: false),
+                    bytes_out = table.Column<long>(type: "bigint", nullable: false),
+                    duration_sum_ms = table.Column<double>(type: "double precision", nullable: false),
+                    latency_buckets = table.Column<long[]>(type: "bigint[]", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_request_rollups_hourly", x => new { x.project_id, x.hour });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "request_visitors",
                 columns: table => new
                 {
@@ -95,6 +120,12 @@ namespace MiniPaas.Core.Persistence.Migrations
                 .Annotation("Npgsql:IndexMethod", "brin");
 
             migrationBuilder.CreateIndex(
+                name: "ix_request_rollups_hourly_hour_brin",
+                table: "request_rollups_hourly",
+                column: "hour")
+                .Annotation("Npgsql:IndexMethod", "brin");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_request_visitors_hour_brin",
                 table: "request_visitors",
                 column: "hour")
@@ -109,6 +140,9 @@ namespace MiniPaas.Core.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "request_rollups");
+
+            migrationBuilder.DropTable(
+                name: "request_rollups_hourly");
 
             migrationBuilder.DropTable(
                 name: "request_visitors");
