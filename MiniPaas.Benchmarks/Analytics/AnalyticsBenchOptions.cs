@@ -3,7 +3,7 @@ using System.Globalization;
 namespace MiniPaas.Benchmarks.Analytics;
 
 /// <summary>Options of <c>analytics</c> mode; every count is bounded so a run ends in minutes.</summary>
-public sealed record AnalyticsBenchOptions(int Events, int ProxyRequests, int ProxyRounds, int Concurrency, int InsertRows, int CopyRows, int RawRepetitions, int RollupRepetitions, string? Output)
+public sealed record AnalyticsBenchOptions(int Events, int ProxyRequests, int ProxyRounds, int Concurrency, int InsertRows, int CopyRows, int RawRepetitions, int RollupRepetitions, string? Output, bool QueriesOnly = false)
 {
     public const string Usage = """
         Usage: dotnet run -c Release --project MiniPaas.Benchmarks -- analytics [options]
@@ -16,6 +16,7 @@ public sealed record AnalyticsBenchOptions(int Events, int ProxyRequests, int Pr
           --raw-reps N      repetitions of each raw-table query (default 3)
           --rollup-reps N   repetitions of each rollup query (default 30)
           --out FILE        also write the Markdown results to FILE
+          --queries-only    run only the chart-query benchmark
         """;
 
     public static AnalyticsBenchOptions? Parse(IReadOnlyList<string> args)
@@ -35,6 +36,7 @@ public sealed record AnalyticsBenchOptions(int Events, int ProxyRequests, int Pr
                 case "--raw-reps" when n is not null: o = o with { RawRepetitions = n.Value }; i++; break;
                 case "--rollup-reps" when n is not null: o = o with { RollupRepetitions = n.Value }; i++; break;
                 case "--out" when i + 1 < args.Count: o = o with { Output = args[++i] }; break;
+                case "--queries-only": o = o with { QueriesOnly = true }; break;
                 default: return null;
             }
         }

@@ -5,8 +5,8 @@ using NpgsqlTypes;
 
 namespace MiniPaas.Benchmarks.Analytics;
 
-/// <summary>One timed query set: what the analytics page loads for a window, from rollups or from raw events.</summary>
-public sealed record QueryTiming(string Window, string Source, IReadOnlyList<double> Milliseconds);
+/// <summary>One timed query of the analytics page for a window ("charts": the series; "totals + unique visitors"), from rollups or raw events.</summary>
+public sealed record QueryTiming(string Window, string Query, string Source, IReadOnlyList<double> Milliseconds);
 
 /// <summary>
 /// The analytics page's chart queries (series with status classes and p50/p95/p99, plus totals with unique visitors) over
@@ -121,22 +121,23 @@ public static class ChartQueryBench
             var width = RequestAnalytics.BucketWidthFor(range);
 
             // One untimed run each: plans cached, pages in the buffer cache for both sources alike.
-            await RollupsAsync();
-            await RawAsync();
-            results.Add(new QueryTiming(window, "rollups", await RepeatAsync(options.RollupRepetitions, RollupsAsync)));
-            results.Add(new QueryTiming(window, "raw events", await RepeatAsync(options.RawRepetitions, RawAsync)));
+            await SeriesFromRollupsAsync();
+            await RawAsync(RawSeries);
+            results.Add(new QueryTiming(window, "charts", "rollups", await RepeatAsync(options.RollupRepetitions, SeriesFromRollupsAsync)));
+            results.Add(new QueryTiming(window, "charts", "raw events", await RepeatAsync(options.RawRepetitions, () => RawAsync(RawSeries))));
+            await TotalsFromRollupsAsync();
+            await RawAsync(RawTotals);
+            results.Add(new QueryTiming(window, "totals + unique visitors", "rollups", await RepeatAsync(options.RollupRepetitions, TotalsFromRollupsAsync)));
+            results.Add(new QueryTiming(window, "totals + unique visitors", "raw events", await RepeatAsync(options.RawRepetitions, () => RawAsync(RawTotals))));
 
-            async Task RollupsAsync()
-            {
-                await analytics.GetSeriesAsync(1, range, width, ct);
-                await analytics.GetTotalsAsync(1, range, ct);
-            }
+            Task SeriesFromRollupsAsync() => analytics.GetSeriesAsync(1, range, width, ct);
 
-            async Task RawAsync()
+            Task TotalsFromRollupsAsync() => analytics.GetTotalsAsync(1, range, ct);
+
+            async Task RawAsync(string sql)
             {
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(ct);
-                foreach (var sql in new[] { RawSeries, RawTotals })
                 {
                     await using var command = new NpgsqlCommand(sql, connection);
                     command.Parameters.AddWithValue("project", 1L);
