@@ -26,30 +26,11 @@ public static class AnalyticsBench
         }
 
         await using var database = await BenchDatabase.StartAsync(ct);
-        if (options.QueriesOnly)
+        if (!options.QueriesOnly)
         {
-            goto Queries;
+            await ProxyAndIngestAsync(database, options, md, ct);
         }
 
-        Log($"Proxy throughput, capture off vs on: {options.ProxyRequests} requests x {options.ProxyRounds} rounds, {options.Concurrency} concurrent");
-        var (off, on, stored) = await CaptureThroughputBench.RunAsync(await database.CreateAsync("bench_capture", ct), options, Log, ct);
-        var offRps = Median(off.Select(r => r.RequestsPerSecond));
-        var onRps = Median(on.Select(r => r.RequestsPerSecond));
-        md.AppendLine().AppendLine("| Proxy (median of rounds) | req/s | p50 ms | p99 ms |").AppendLine("|---|---|---|---|");
-        md.AppendLine(Invariant($"| capture off (no-op observer) | {offRps:F0} | {Median(off.Select(r => r.P50Ms)):F2} | {Median(off.Select(r => r.P99Ms)):F2} |"));
-        md.AppendLine(Invariant($"| capture on (buffer + ingestor + PostgreSQL) | {onRps:F0} | {Median(on.Select(r => r.P50Ms)):F2} | {Median(on.Select(r => r.P99Ms)):F2} |"));
-        md.AppendLine(Invariant($"| **on ÷ off** | **{onRps / offRps:F3}** (goal ≥ 0.95) | | |"));
-        md.AppendLine(Invariant($"\nRequests stored by the capture-on host during the run: {stored:N0} (none lost: every captured request was written)."));
-
-        Log($"Ingest: {options.InsertRows} rows one INSERT each, {options.CopyRows} rows by COPY in batches of {IngestRateBench.BatchSize}");
-        var (insert, copy, full) = await IngestRateBench.RunAsync(await database.CreateAsync("bench_ingest", ct), options, ct);
-        md.AppendLine().AppendLine("| Ingest into request_events | rows/s |").AppendLine("|---|---|");
-        md.AppendLine(Invariant($"| one INSERT per row (autocommit), {options.InsertRows:N0} rows | {insert:N0} |"));
-        md.AppendLine(Invariant($"| binary COPY, batches of {IngestRateBench.BatchSize:N0}, {options.CopyRows:N0} rows | {copy:N0} (goal ≥ 150,000) |"));
-        md.AppendLine(Invariant($"| ingestor batch: COPY + rollup upsert + visitor sets in one transaction | {full:N0} |"));
-        md.AppendLine(Invariant($"| **COPY ÷ per-row INSERT** | **{copy / insert:F1}×** (goal ≥ 30×) |"));
-
-    Queries:
         Log($"Chart queries: generating {options.Events:N0} events over 7 days");
         var queries = await database.CreateAsync("bench_queries", ct);
         var now = DateTimeOffset.UtcNow;
@@ -80,6 +61,27 @@ public static class AnalyticsBench
         }
 
         return 0;
+    }
+
+    private static async Task ProxyAndIngestAsync(BenchDatabase database, AnalyticsBenchOptions options, StringBuilder md, CancellationToken ct)
+    {
+        Log($"Proxy throughput, capture off vs on: {options.ProxyRequests} requests x {options.ProxyRounds} rounds, {options.Concurrency} concurrent");
+        var (off, on, stored) = await CaptureThroughputBench.RunAsync(await database.CreateAsync("bench_capture", ct), options, Log, ct);
+        var offRps = Median(off.Select(r => r.RequestsPerSecond));
+        var onRps = Median(on.Select(r => r.RequestsPerSecond));
+        md.AppendLine().AppendLine("| Proxy (median of rounds) | req/s | p50 ms | p99 ms |").AppendLine("|---|---|---|---|");
+        md.AppendLine(Invariant($"| capture off (no-op observer) | {offRps:F0} | {Median(off.Select(r => r.P50Ms)):F2} | {Median(off.Select(r => r.P99Ms)):F2} |"));
+        md.AppendLine(Invariant($"| capture on (buffer + ingestor + PostgreSQL) | {onRps:F0} | {Median(on.Select(r => r.P50Ms)):F2} | {Median(on.Select(r => r.P99Ms)):F2} |"));
+        md.AppendLine(Invariant($"| **on ÷ off** | **{onRps / offRps:F3}** (goal ≥ 0.95) | | |"));
+        md.AppendLine(Invariant($"\nRequests stored by the capture-on host during the run: {stored:N0} (none lost: every captured request was written)."));
+
+        Log($"Ingest: {options.InsertRows} rows one INSERT each, {options.CopyRows} rows by COPY in batches of {IngestRateBench.BatchSize}");
+        var (insert, copy, full) = await IngestRateBench.RunAsync(await database.CreateAsync("bench_ingest", ct), options, ct);
+        md.AppendLine().AppendLine("| Ingest into request_events | rows/s |").AppendLine("|---|---|");
+        md.AppendLine(Invariant($"| one INSERT per row (autocommit), {options.InsertRows:N0} rows | {insert:N0} |"));
+        md.AppendLine(Invariant($"| binary COPY, batches of {IngestRateBench.BatchSize:N0}, {options.CopyRows:N0} rows | {copy:N0} (goal ≥ 150,000) |"));
+        md.AppendLine(Invariant($"| ingestor batch: COPY + rollup upsert + visitor sets in one transaction | {full:N0} |"));
+        md.AppendLine(Invariant($"| **COPY ÷ per-row INSERT** | **{copy / insert:F1}×** (goal ≥ 30×) |"));
     }
 
     private static double Median(IEnumerable<double> values)
