@@ -10,6 +10,18 @@ using MiniPaas.Core.Ingress;
 
 [assembly: SupportedOSPlatform("linux")]
 
+if (args is ["analytics", .. var analyticsArgs])
+{
+    // The request-analytics benchmarks need PostgreSQL only, no Docker engine.
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        stop.Cancel();
+    };
+    return await MiniPaas.Benchmarks.Analytics.AnalyticsBench.RunAsync(analyticsArgs, AnalyticsMachine(), stop.Token);
+}
+
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
@@ -212,5 +224,12 @@ static async Task<IReadOnlyList<(string Key, string Value)>> MachineAsync(string
         ("Docker endpoint", dockerHost),
     ];
 }
+
+static IReadOnlyList<(string Key, string Value)> AnalyticsMachine() =>
+[
+    ("OS", RuntimeInformation.OSDescription),
+    ("CPU", $"{Environment.ProcessorCount} logical cores"),
+    (".NET", RuntimeInformation.FrameworkDescription),
+];
 
 static void Log(string line) => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}");

@@ -341,3 +341,140 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126013159_RequestAnalytics') THEN
+    DROP TABLE analytics_events;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126013159_RequestAnalytics') THEN
+    CREATE TABLE request_events (
+        seq bigint NOT NULL,
+        project_id bigint NOT NULL,
+        deployment_id bigint,
+        timestamp timestamp with time zone NOT NULL,
+        method text NOT NULL,
+        path text NOT NULL,
+        query text,
+        status smallint NOT NULL,
+        duration_ms real NOT NULL,
+        bytes_in bigint NOT NULL,
+        bytes_out bigint NOT NULL,
+        referrer_host text,
+        agent_class smallint NOT NULL,
+        visitor_id bigint NOT NULL,
+        client_ip text,
+        CONSTRAINT pk_request_events PRIMARY KEY (seq)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126013159_RequestAnalytics') THEN
+    CREATE TABLE request_rollups (
+        project_id bigint NOT NULL,
+        minute timestamp with time zone NOT NULL,
+        requests bigint NOT NULL,
+        status_other bigint NOT NULL,
+        status2xx bigint NOT NULL,
+        status3xx bigint NOT NULL,
+        status4xx bigint NOT NULL,
+        status5xx bigint NOT NULL,
+        browsers bigint NOT NULL,
+        bots bigint NOT NULL,
+        other_agents bigint NOT NULL,
+        bytes_in bigint NOT NULL,
+        bytes_out bigint NOT NULL,
+        duration_sum_ms double precision NOT NULL,
+        latency_buckets bigint[] NOT NULL,
+        CONSTRAINT pk_request_rollups PRIMARY KEY (project_id, minute)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126013159_RequestAnalytics') THEN
+    CREATE TABLE request_rollups_hourly (
+        project_id bigint NOT NULL,
+        hour timestamp with time zone NOT NULL,
+        requests bigint NOT NULL,
+        status_other bigint NOT NULL,
+        status2xx bigint NOT NULL,
+        status3xx bigint NOT NULL,
+        status4xx bigint NOT NULL,
+        status5xx bigint NOT NULL,
+        browsers bigint NOT NULL,
+        bots bigint NOT NULL,
+        other_agents bigint NOT NULL,
+        bytes_in bigint NOT NULL,
+        bytes_out bigint NOT NULL,
+        duration_sum_ms double precision NOT NULL,
+        latency_buckets bigint[] NOT NULL,
+        CONSTRAINT pk_request_rollups_hourly PRIMARY KEY (project_id, hour)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126013159_RequestAnalytics') THEN
+    CREATE TABLE request_visitors (
+        project_id bigint NOT NULL,
+        hour timestamp with time zone NOT NULL,
+        visitor_id bigint NOT NULL,
+        CONSTRAINT pk_request_visitors PRIMARY KEY (project_id, hour, visitor_id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126013159_RequestAnalytics') THEN
+    CREATE INDEX ix_request_events_project_id_timestamp ON request_events (project_id, timestamp);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126013159_RequestAnalytics') THEN
+    CREATE INDEX ix_request_events_timestamp_brin ON request_events USING brin (timestamp);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126013159_RequestAnalytics') THEN
+    CREATE INDEX ix_request_rollups_minute_brin ON request_rollups USING brin (minute);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126013159_RequestAnalytics') THEN
+    CREATE INDEX ix_request_rollups_hourly_hour_brin ON request_rollups_hourly USING brin (hour);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126013159_RequestAnalytics') THEN
+    CREATE INDEX ix_request_visitors_hour_brin ON request_visitors USING brin (hour);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126013159_RequestAnalytics') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261126013159_RequestAnalytics', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

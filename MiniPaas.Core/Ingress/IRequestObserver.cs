@@ -1,6 +1,9 @@
 namespace MiniPaas.Core.Ingress;
 
 /// <summary>One request the ingress answered for a known project (proxied, or refused with 502/503/504).</summary>
+/// <param name="BytesReceived">Request body bytes (the Content-Length; 0 when unknown).</param>
+/// <param name="Referrer">The Referer header as sent; analytics keeps only its host.</param>
+/// <param name="QueryString">The query string including '?', or null; analytics drops it unless told to keep it.</param>
 public sealed record ProxiedRequest(
     long ProjectId,
     long? DeploymentId,
@@ -12,7 +15,10 @@ public sealed record ProxiedRequest(
     long BytesSent,
     string? UserAgent,
     string? RemoteIp,
-    DateTimeOffset Timestamp);
+    DateTimeOffset Timestamp,
+    long BytesReceived = 0,
+    string? Referrer = null,
+    string? QueryString = null);
 
 /// <summary>
 /// Hook called by the ingress after each request to a known project completed (the analytics capture point).

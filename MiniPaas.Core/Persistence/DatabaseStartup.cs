@@ -59,7 +59,7 @@ internal sealed class DatabaseStartup(IServiceProvider services, DatabaseConnect
             await context.Database.MigrateAsync(ct).ConfigureAwait(false);
             var buildLogs = await context.BuildLogs.MaxAsync(l => (long?)l.Seq, ct).ConfigureAwait(false) ?? 0;
             var runtimeLogs = await context.RuntimeLogs.MaxAsync(l => (long?)l.Seq, ct).ConfigureAwait(false) ?? 0;
-            var analytics = await context.AnalyticsEvents.MaxAsync(e => (long?)e.Seq, ct).ConfigureAwait(false) ?? 0;
+            var analytics = await context.RequestEvents.MaxAsync(e => (long?)e.Seq, ct).ConfigureAwait(false) ?? 0;
             sequences.BuildLogs.Seed(buildLogs);
             sequences.RuntimeLogs.Seed(runtimeLogs);
             sequences.Analytics.Seed(analytics);

@@ -132,19 +132,6 @@ public sealed class RuntimeLogRecord
     public required string Line { get; set; }
 }
 
-/// <summary>An analytics event (a proxied request, a stats sample...) with its data as jsonb.</summary>
-public sealed class AnalyticsEventRecord
-{
-    public long Seq { get; set; }
-    public long ProjectId { get; set; }
-    public long? DeploymentId { get; set; }
-    public DateTimeOffset Timestamp { get; set; }
-    /// <summary>"request", "stats", ...</summary>
-    public required string Kind { get; set; }
-    /// <summary>Event fields as a JSON document (jsonb).</summary>
-    public required string Data { get; set; }
-}
-
 /// <summary>The one row naming this MiniPaas installation; its id labels every container so two installations sharing an engine never touch each other's.</summary>
 public sealed class InstallationRecord
 {

@@ -14,6 +14,6 @@ public sealed class LogSequences
     /// <summary>Numbers <c>runtime_logs.seq</c>.</summary>
     public SequenceGenerator RuntimeLogs { get; } = new();
 
-    /// <summary>Numbers <c>analytics_events.seq</c>.</summary>
+    /// <summary>Numbers <c>request_events.seq</c>.</summary>
     public SequenceGenerator Analytics { get; } = new();
 }

@@ -26,7 +26,13 @@ public sealed class MiniPaasDbContext(DbContextOptions<MiniPaasDbContext> option
 
     public DbSet<RuntimeLogRecord> RuntimeLogs => Set<RuntimeLogRecord>();
 
-    public DbSet<AnalyticsEventRecord> AnalyticsEvents => Set<AnalyticsEventRecord>();
+    public DbSet<RequestEventRecord> RequestEvents => Set<RequestEventRecord>();
+
+    public DbSet<RequestRollupRecord> RequestRollups => Set<RequestRollupRecord>();
+
+    public DbSet<RequestHourlyRollupRecord> RequestHourlyRollups => Set<RequestHourlyRollupRecord>();
+
+    public DbSet<RequestVisitorRecord> RequestVisitors => Set<RequestVisitorRecord>();
 
     public DbSet<InstallationRecord> Installations => Set<InstallationRecord>();
 

@@ -15,7 +15,7 @@ public sealed class MigrationTests
 
         var tables = await QueryStringsAsync(factory.ConnectionString, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
         Assert.Superset(
-            new HashSet<string> { "users", "projects", "deployments", "env_vars", "build_logs", "runtime_logs", "analytics_events" },
+            new HashSet<string> { "users", "projects", "deployments", "env_vars", "build_logs", "runtime_logs" },
             tables.ToHashSet());
 
         var indexes = await QueryStringsAsync(factory.ConnectionString, "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'");
@@ -27,12 +27,15 @@ public sealed class MigrationTests
         Assert.Contains(indexes, i => i.Contains("ON public.build_logs USING btree (deployment_id, seq)", StringComparison.Ordinal));
         Assert.Contains(indexes, i => i.Contains("ON public.runtime_logs USING btree (project_id, seq)", StringComparison.Ordinal));
         Assert.Contains(indexes, i => i.Contains("ON public.runtime_logs USING btree (deployment_id, seq)", StringComparison.Ordinal));
-        Assert.Contains(indexes, i => i.Contains("ON public.analytics_events USING btree (project_id, kind, \"timestamp\")", StringComparison.Ordinal));
+        Assert.Contains(indexes, i => i.Contains("ON public.request_events USING btree (project_id, \"timestamp\")", StringComparison.Ordinal));
+        Assert.Contains(indexes, i => i.Contains("ON public.request_events USING brin (\"timestamp\")", StringComparison.Ordinal));
+        Assert.Contains(indexes, i => i.Contains("UNIQUE INDEX pk_request_rollups ON public.request_rollups USING btree (project_id, minute)", StringComparison.Ordinal));
+        Assert.Contains(indexes, i => i.Contains("UNIQUE INDEX pk_request_rollups_hourly ON public.request_rollups_hourly USING btree (project_id, hour)", StringComparison.Ordinal));
 
         var types = await QueryStringsAsync(
             factory.ConnectionString,
             "SELECT table_name || '.' || column_name || ':' || data_type FROM information_schema.columns WHERE table_schema = 'public'");
-        Assert.Contains("analytics_events.data:jsonb", types);
+        Assert.Contains("request_rollups.latency_buckets:ARRAY", types);
         Assert.Contains("deployments.created_at:timestamp with time zone", types);
         Assert.Contains("deployments.status:text", types);
         Assert.Contains("build_logs.seq:bigint", types);
@@ -55,12 +58,12 @@ public sealed class MigrationTests
             db.EnvVars.Add(new EnvVarRecord { ProjectId = project.Id, Key = "A", EncryptedValue = "x", CreatedAt = at, UpdatedAt = at });
             db.BuildLogs.Add(new BuildLogRecord { Seq = 7, DeploymentId = deployment.Id, Timestamp = at, Line = "Step 1/2" });
             db.RuntimeLogs.Add(new RuntimeLogRecord { Seq = 9, ProjectId = project.Id, DeploymentId = deployment.Id, Timestamp = at, Stream = "stdout", Line = "listening" });
-            db.AnalyticsEvents.Add(new AnalyticsEventRecord { Seq = 11, ProjectId = project.Id, DeploymentId = deployment.Id, Timestamp = at, Kind = "request", Data = """{"status":200}""" });
+            db.RequestEvents.Add(new RequestEventRecord { Seq = 11, ProjectId = project.Id, DeploymentId = deployment.Id, Timestamp = at, Method = "GET", Path = "/", Status = 200 });
             await db.SaveChangesAsync();
         }
 
         Assert.Equal(["running"], await QueryStringsAsync(factory.ConnectionString, "SELECT status FROM deployments"));
-        Assert.Equal(["200"], await QueryStringsAsync(factory.ConnectionString, "SELECT data->>'status' FROM analytics_events"));
+        Assert.Equal(["200"], await QueryStringsAsync(factory.ConnectionString, "SELECT status::text FROM request_events"));
         await using (var db = factory.CreateDbContext())
         {
             var deployment = await db.Deployments.Include(d => d.Project).SingleAsync();
@@ -72,7 +75,7 @@ public sealed class MigrationTests
             await db.SaveChangesAsync();
         }
 
-        foreach (var table in new[] { "deployments", "env_vars", "build_logs", "runtime_logs", "analytics_events" })
+        foreach (var table in new[] { "deployments", "env_vars", "build_logs", "runtime_logs" })
         {
             Assert.Equal(["0"], await QueryStringsAsync(factory.ConnectionString, $"SELECT count(*)::text FROM {table}"));
         }

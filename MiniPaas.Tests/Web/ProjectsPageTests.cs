@@ -18,6 +18,7 @@ public sealed class ProjectsPageTests : IAsyncLifetime
     {
         _ctx.Services.AddMudServices();
         _ctx.Services.AddSingleton<IProjectDirectory>(_directory);
+        _ctx.Services.AddAnalyticsForComponents();
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
     }
 

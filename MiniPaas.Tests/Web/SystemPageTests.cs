@@ -24,6 +24,7 @@ public sealed class SystemPageTests : IAsyncLifetime
         _ctx.Services.AddSingleton(TimeProvider.System);
         _ctx.Services.AddSingleton<IEngineStatus>(_engine);
         _ctx.Services.AddSingleton<IDatabaseInfo>(_database);
+        _ctx.Services.AddAnalyticsForComponents();
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         _ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }

@@ -167,7 +167,10 @@ public sealed partial class AppIngressHandler : IDisposable
                 bytes,
                 context.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null,
                 context.Connection.RemoteIpAddress?.ToString(),
-                timestamp));
+                timestamp,
+                context.Request.ContentLength ?? 0,
+                context.Request.Headers.Referer.ToString() is { Length: > 0 } referrer ? referrer : null,
+                context.Request.QueryString.HasValue ? context.Request.QueryString.Value : null));
         }
 #pragma warning disable CA1031 // A faulty observer must never break the proxy.
         catch (Exception ex)

@@ -31,19 +31,3 @@ internal sealed class RuntimeLogMapping : IEntityTypeConfiguration<RuntimeLogRec
         builder.HasOne<DeploymentRecord>().WithMany().HasForeignKey(l => l.DeploymentId).OnDelete(DeleteBehavior.Cascade);
     }
 }
-
-internal sealed class AnalyticsEventMapping : IEntityTypeConfiguration<AnalyticsEventRecord>
-{
-    public void Configure(EntityTypeBuilder<AnalyticsEventRecord> builder)
-    {
-        builder.ToTable("analytics_events");
-        builder.HasKey(e => e.Seq);
-        builder.Property(e => e.Seq).ValueGeneratedNever();
-        builder.Property(e => e.Data).HasColumnType("jsonb");
-        builder.HasIndex(e => new { e.ProjectId, e.Kind, e.Timestamp });
-        builder.HasOne<ProjectRecord>().WithMany().HasForeignKey(e => e.ProjectId).OnDelete(DeleteBehavior.Cascade);
-
-        // Events outlive a pruned deployment: they still count for the project.
-        builder.HasOne<DeploymentRecord>().WithMany().HasForeignKey(e => e.DeploymentId).OnDelete(DeleteBehavior.SetNull);
-    }
-}

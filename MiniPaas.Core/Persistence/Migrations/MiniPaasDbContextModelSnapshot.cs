@@ -45,46 +45,6 @@ namespace MiniPaas.Core.Persistence.Migrations
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
-            modelBuilder.Entity("MiniPaas.Core.Persistence.AnalyticsEventRecord", b =>
-                {
-                    b.Property<long>("Seq")
-                        .HasColumnType("bigint")
-                        .HasColumnName("seq");
-
-                    b.Property<string>("Data")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("data");
-
-                    b.Property<long?>("DeploymentId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("deployment_id");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("kind");
-
-                    b.Property<long>("ProjectId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("project_id");
-
-                    b.Property<DateTimeOffset>("Timestamp")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("timestamp");
-
-                    b.HasKey("Seq")
-                        .HasName("pk_analytics_events");
-
-                    b.HasIndex("DeploymentId")
-                        .HasDatabaseName("ix_analytics_events_deployment_id");
-
-                    b.HasIndex("ProjectId", "Kind", "Timestamp")
-                        .HasDatabaseName("ix_analytics_events_project_id_kind_timestamp");
-
-                    b.ToTable("analytics_events", (string)null);
-                });
-
             modelBuilder.Entity("MiniPaas.Core.Persistence.BuildLogRecord", b =>
                 {
                     b.Property<long>("Seq")
@@ -427,6 +387,257 @@ namespace MiniPaas.Core.Persistence.Migrations
                     b.ToTable("projects", (string)null);
                 });
 
+            modelBuilder.Entity("MiniPaas.Core.Persistence.RequestEventRecord", b =>
+                {
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    b.Property<short>("AgentClass")
+                        .HasColumnType("smallint")
+                        .HasColumnName("agent_class");
+
+                    b.Property<long>("BytesIn")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes_in");
+
+                    b.Property<long>("BytesOut")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes_out");
+
+                    b.Property<string>("ClientIp")
+                        .HasColumnType("text")
+                        .HasColumnName("client_ip");
+
+                    b.Property<long?>("DeploymentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("deployment_id");
+
+                    b.Property<float>("DurationMs")
+                        .HasColumnType("real")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("method");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("path");
+
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Query")
+                        .HasColumnType("text")
+                        .HasColumnName("query");
+
+                    b.Property<string>("ReferrerHost")
+                        .HasColumnType("text")
+                        .HasColumnName("referrer_host");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("smallint")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("Timestamp")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("timestamp");
+
+                    b.Property<long>("VisitorId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("visitor_id");
+
+                    b.HasKey("Seq")
+                        .HasName("pk_request_events");
+
+                    b.HasIndex("Timestamp")
+                        .HasDatabaseName("ix_request_events_timestamp_brin");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Timestamp"), "brin");
+
+                    b.HasIndex("ProjectId", "Timestamp")
+                        .HasDatabaseName("ix_request_events_project_id_timestamp");
+
+                    b.ToTable("request_events", (string)null);
+                });
+
+            modelBuilder.Entity("MiniPaas.Core.Persistence.RequestHourlyRollupRecord", b =>
+                {
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.Property<DateTimeOffset>("Hour")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hour");
+
+                    b.Property<long>("Bots")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bots");
+
+                    b.Property<long>("Browsers")
+                        .HasColumnType("bigint")
+                        .HasColumnName("browsers");
+
+                    b.Property<long>("BytesIn")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes_in");
+
+                    b.Property<long>("BytesOut")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes_out");
+
+                    b.Property<double>("DurationSumMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("duration_sum_ms");
+
+                    b.PrimitiveCollection<long[]>("LatencyBuckets")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("latency_buckets");
+
+                    b.Property<long>("OtherAgents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("other_agents");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.Property<long>("Status2xx")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status2xx");
+
+                    b.Property<long>("Status3xx")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status3xx");
+
+                    b.Property<long>("Status4xx")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status4xx");
+
+                    b.Property<long>("Status5xx")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status5xx");
+
+                    b.Property<long>("StatusOther")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status_other");
+
+                    b.HasKey("ProjectId", "Hour")
+                        .HasName("pk_request_rollups_hourly");
+
+                    b.HasIndex("Hour")
+                        .HasDatabaseName("ix_request_rollups_hourly_hour_brin");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Hour"), "brin");
+
+                    b.ToTable("request_rollups_hourly", (string)null);
+                });
+
+            modelBuilder.Entity("MiniPaas.Core.Persistence.RequestRollupRecord", b =>
+                {
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.Property<DateTimeOffset>("Minute")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("minute");
+
+                    b.Property<long>("Bots")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bots");
+
+                    b.Property<long>("Browsers")
+                        .HasColumnType("bigint")
+                        .HasColumnName("browsers");
+
+                    b.Property<long>("BytesIn")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes_in");
+
+                    b.Property<long>("BytesOut")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes_out");
+
+                    b.Property<double>("DurationSumMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("duration_sum_ms");
+
+                    b.PrimitiveCollection<long[]>("LatencyBuckets")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("latency_buckets");
+
+                    b.Property<long>("OtherAgents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("other_agents");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.Property<long>("Status2xx")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status2xx");
+
+                    b.Property<long>("Status3xx")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status3xx");
+
+                    b.Property<long>("Status4xx")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status4xx");
+
+                    b.Property<long>("Status5xx")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status5xx");
+
+                    b.Property<long>("StatusOther")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status_other");
+
+                    b.HasKey("ProjectId", "Minute")
+                        .HasName("pk_request_rollups");
+
+                    b.HasIndex("Minute")
+                        .HasDatabaseName("ix_request_rollups_minute_brin");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Minute"), "brin");
+
+                    b.ToTable("request_rollups", (string)null);
+                });
+
+            modelBuilder.Entity("MiniPaas.Core.Persistence.RequestVisitorRecord", b =>
+                {
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.Property<DateTimeOffset>("Hour")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hour");
+
+                    b.Property<long>("VisitorId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("visitor_id");
+
+                    b.HasKey("ProjectId", "Hour", "VisitorId")
+                        .HasName("pk_request_visitors");
+
+                    b.HasIndex("Hour")
+                        .HasDatabaseName("ix_request_visitors_hour_brin");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Hour"), "brin");
+
+                    b.ToTable("request_visitors", (string)null);
+                });
+
             modelBuilder.Entity("MiniPaas.Core.Persistence.RuntimeLogRecord", b =>
                 {
                     b.Property<long>("Seq")
@@ -517,22 +728,6 @@ namespace MiniPaas.Core.Persistence.Migrations
                         .HasDatabaseName("ix_users_github_id");
 
                     b.ToTable("users", (string)null);
-                });
-
-            modelBuilder.Entity("MiniPaas.Core.Persistence.AnalyticsEventRecord", b =>
-                {
-                    b.HasOne("MiniPaas.Core.Persistence.DeploymentRecord", null)
-                        .WithMany()
-                        .HasForeignKey("DeploymentId")
-                        .OnDelete(DeleteBehavior.SetNull)
-                        .HasConstraintName("fk_analytics_events_deployments_deployment_id");
-
-                    b.HasOne("MiniPaas.Core.Persistence.ProjectRecord", null)
-                        .WithMany()
-                        .HasForeignKey("ProjectId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_analytics_events_projects_project_id");
                 });
 
             modelBuilder.Entity("MiniPaas.Core.Persistence.BuildLogRecord", b =>

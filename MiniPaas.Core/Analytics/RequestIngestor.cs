@@ -1,0 +1,184 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MiniPaas.Core.Ingress;
+using MiniPaas.Core.Persistence;
+
+namespace MiniPaas.Core.Analytics;
+
+/// <summary>
+/// Drains <see cref="RequestCapture"/> into PostgreSQL in batches (<c>BatchSize</c> rows or <c>FlushInterval</c>, whichever
+/// comes first). A batch that fails is kept and retried with backoff until it is stored — meanwhile new requests wait in
+/// the capture buffer, and only what overflows that buffer is lost (and counted there).
+/// </summary>
+public sealed partial class RequestIngestor(
+    RequestCapture capture,
+    RequestEventWriter writer,
+    RequestActivityFeed feed,
+    VisitorIds visitors,
+    LogSequences sequences,
+    AnalyticsDatabase database,
+    IOptions<AnalyticsOptions> options,
+    TimeProvider time,
+    ILogger<RequestIngestor> logger) : BackgroundService
+{
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+    private long _written;
+    private long _failedAttempts;
+    private string? _lastError;
+
+    /// <summary>Requests stored since start-up.</summary>
+    public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>Write attempts that failed (each is retried) since start-up.</summary>
+    public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
+
+    /// <summary>The last write error while it is unresolved; null once a batch went through again.</summary>
+    public string? LastError => Volatile.Read(ref _lastError);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Sequence numbers are seeded from the table at start-up: take none before that.
+        try
+        {
+            await database.GetConnectionStringAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogNoDatabase(ex);
+            return;
+        }
+
+        var settings = options.Value;
+        var batch = new List<RequestRow>(settings.BatchSize);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await FillAsync(batch, settings, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            await StoreAsync(batch, settings, stoppingToken).ConfigureAwait(false);
+            batch.Clear();
+        }
+
+        if (batch.Count + capture.Pending > 0)
+        {
+            LogUnsavedAtShutdown(batch.Count + capture.Pending);
+        }
+    }
+
+    private async Task FillAsync(List<RequestRow> batch, AnalyticsOptions settings, CancellationToken ct)
+    {
+        var reader = capture.Reader;
+        var first = await reader.ReadAsync(ct).ConfigureAwait(false);
+        batch.Add(Prepare(first, settings));
+        using var interval = new CancellationTokenSource(settings.FlushInterval, time);
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(ct, interval.Token);
+        while (batch.Count < settings.BatchSize)
+        {
+            while (batch.Count < settings.BatchSize && reader.TryRead(out var request))
+            {
+                batch.Add(Prepare(request, settings));
+            }
+
+            if (batch.Count >= settings.BatchSize)
+            {
+                return;
+            }
+
+            try
+            {
+                if (!await reader.WaitToReadAsync(window.Token).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return; // The flush interval is over: write what we have.
+            }
+        }
+    }
+
+    private RequestRow Prepare(ProxiedRequest request, AnalyticsOptions settings) =>
+        RequestRow.From(request, sequences.Analytics.Next(), visitors, settings);
+
+    private async Task StoreAsync(List<RequestRow> batch, AnalyticsOptions settings, CancellationToken ct)
+    {
+        var delay = settings.RetryDelay;
+        var isRetry = false;
+        while (true)
+        {
+            try
+            {
+                // After a failure the commit may have happened without us hearing back: never store a batch twice.
+                if (isRetry && await writer.IsStoredAsync(batch[0].Seq, ct).ConfigureAwait(false))
+                {
+                    Interlocked.Add(ref _written, batch.Count);
+                    Volatile.Write(ref _lastError, null);
+                    return;
+                }
+
+                var rollups = await writer.WriteAsync(batch, settings.CopyThreshold, ct).ConfigureAwait(false);
+                Interlocked.Add(ref _written, batch.Count);
+                Volatile.Write(ref _lastError, null);
+                if (isRetry)
+                {
+                    LogRecovered(batch.Count);
+                }
+
+                foreach (var rollup in rollups)
+                {
+                    feed.Publish(rollup.ProjectId, rollup);
+                }
+
+                return;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                LogUnsavedAtShutdown(batch.Count);
+                batch.Clear();
+                return;
+            }
+#pragma warning disable CA1031 // Any failure (database down, network, disk full) is retried; the loop must survive it.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Interlocked.Increment(ref _failedAttempts);
+                Volatile.Write(ref _lastError, ex.Message);
+                LogWriteFailed(batch.Count, delay, ex.Message);
+                isRetry = true;
+            }
+
+            try
+            {
+                await Task.Delay(delay, time, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                LogUnsavedAtShutdown(batch.Count);
+                batch.Clear();
+                return;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing {Count} requests failed; retrying in {Delay}: {Error}")]
+    private partial void LogWriteFailed(int count, TimeSpan delay, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Request analytics storage recovered; stored the pending batch of {Count}")]
+    private partial void LogRecovered(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping with {Count} captured requests not stored")]
+    private partial void LogUnsavedAtShutdown(int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request analytics is off: the database never became ready")]
+    private partial void LogNoDatabase(Exception exception);
+}
