@@ -1,0 +1,16 @@
+namespace MiniPaas.Benchmarks.Suites;
+
+/// <summary>Runs the suites of issue 8 that <see cref="BenchOptions.Suites"/> selects, each into <see cref="Findings"/>.</summary>
+public static class SuiteRunner
+{
+    public static async Task RunAsync(MiniPaasHost host, MiniPaasPath miniPaas, BenchOptions options, Findings findings, Action<string> log, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(miniPaas);
+        if (options.Runs("proxy"))
+        {
+            await new ProxySuite(host, miniPaas, options, findings, log).RunAsync(ct);
+            await miniPaas.CleanupAsync(ct);
+        }
+    }
+}
