@@ -11,6 +11,7 @@ namespace MiniPaas.Benchmarks.Suites;
 /// </summary>
 public sealed class ProxySuite(MiniPaasHost host, MiniPaasPath miniPaas, BenchOptions options, Findings findings, Action<string> log)
 {
+    private const int CpuRate = 4000;
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
 
     private readonly StringBuilder _rows = new();
@@ -77,12 +78,15 @@ public sealed class ProxySuite(MiniPaasHost host, MiniPaasPath miniPaas, BenchOp
         var failures = direct.Concat(ingress).Sum(r => r.Failures);
 
         var half = directMax / 2;
+        var proxyCpu = new List<double>();
         var slowDirect = new List<WrkResult>();
         var slowIngress = new List<WrkResult>();
         for (var round = 0; round < options.Rounds; round++)
         {
             slowDirect.Add(await Wrk.FixedRateAsync(directPort, null, options.LatencyConnections, half, TimeSpan.FromSeconds(options.WrkSeconds), ct));
+            var cpuBefore = ProcessCpu.Self();
             slowIngress.Add(await Wrk.FixedRateAsync(host.IngressPort, ingressHost, options.LatencyConnections, half, TimeSpan.FromSeconds(options.WrkSeconds), ct));
+            proxyCpu.Add((ProcessCpu.Self() - cpuBefore).TotalMicroseconds / slowIngress[^1].Requests);
             Row(backend, Invariant($"{half:F0}/s #{round + 1}, p50 ms"), slowDirect[^1].P50Ms, slowIngress[^1].P50Ms, slowDirect[^1], slowIngress[^1], "F3");
             Row(backend, Invariant($"{half:F0}/s #{round + 1}, p99 ms"), slowDirect[^1].P99Ms, slowIngress[^1].P99Ms, slowDirect[^1], slowIngress[^1], "F3");
         }
@@ -92,12 +96,28 @@ public sealed class ProxySuite(MiniPaasHost host, MiniPaasPath miniPaas, BenchOp
         var addedP99 = Median(slowDirect.Zip(slowIngress, (a, b) => b.P99Ms - a.P99Ms));
         failures += slowDirect.Concat(slowIngress).Sum(r => r.Failures);
         var load = Median(direct.Concat(ingress).Select(r => r.LoadAverage));
-        log(Invariant($"  {backend}: direct {directMax:F0} req/s, ingress {ingressMax:F0} req/s, ratio {ratio:F2}; added p50 {addedP50:F3} ms, p99 {addedP99:F3} ms; failures {failures}"));
+        // CPU per request at one fixed rate for every backend and build (comparable between runs), less the idle CPU.
+        var idleBefore = ProcessCpu.Self();
+        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        var idlePerSecond = (ProcessCpu.Self() - idleBefore).TotalMicroseconds / 2;
+        var fixedCpu = new List<double>();
+        for (var round = 0; round < options.Rounds; round++)
+        {
+            var before = ProcessCpu.Self();
+            var run = await Wrk.FixedRateAsync(host.IngressPort, ingressHost, options.LatencyConnections, CpuRate, TimeSpan.FromSeconds(options.WrkSeconds), ct);
+            var seconds = options.WrkSeconds;
+            fixedCpu.Add(((ProcessCpu.Self() - before).TotalMicroseconds - idlePerSecond * seconds) / run.Requests);
+        }
+
+        var cpuPerRequest = Median(fixedCpu);
+        _rows.AppendLine(Invariant($"| {backend} | MiniPaas CPU per proxied request at {CpuRate}/s, idle CPU subtracted (median) | – | {cpuPerRequest:F1} µs | – |"));
+        _rows.AppendLine(Invariant($"| {backend} | MiniPaas CPU per proxied request at {half:F0}/s (median) | – | {Median(proxyCpu):F1} µs | – |"));
+        log(Invariant($"  {backend}: direct {directMax:F0} req/s, ingress {ingressMax:F0} req/s, ratio {ratio:F2}; added p50 {addedP50:F3} ms, p99 {addedP99:F3} ms; failures {failures}; MiniPaas CPU {cpuPerRequest:F1} µs/request"));
 
         findings.Target(
             $"Proxy throughput, {backend}",
             Invariant($"≥ {throughputTarget:F2}× direct"),
-            Invariant($"**{ratio:F2}×** ({ingressMax:F0} ÷ {directMax:F0} req/s, load {load:F1})"),
+            Invariant($"**{ratio:F2}×** ({ingressMax:F0} ÷ {directMax:F0} req/s, load {load:F1}; MiniPaas {cpuPerRequest:F0} µs CPU per request)"),
             ratio >= throughputTarget,
             "2 cores shared by wrk, the proxy and the backend; the proxy needs CPU per request comparable to the backend's, so with a CPU-bound backend the ratio is bounded by the CPU split" + (failures > 0 ? Invariant($"; {failures} failed requests") : string.Empty));
         findings.Target(
@@ -110,4 +130,14 @@ public sealed class ProxySuite(MiniPaasHost host, MiniPaasPath miniPaas, BenchOp
 
     private void Row(string backend, string run, double a, double b, WrkResult ra, WrkResult rb, string format) =>
         _rows.AppendLine(Invariant($"| {backend} | {run} | {a.ToString(format, CultureInfo.InvariantCulture)} [{ra.LoadAverage:F1}] | {b.ToString(format, CultureInfo.InvariantCulture)} [{rb.LoadAverage:F1}] | {b / a:F2} |"));
+}
+
+/// <summary>CPU time (user + system) a process has used so far; differences over a run give CPU per request.</summary>
+public static class ProcessCpu
+{
+    public static TimeSpan Self()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
 }

@@ -12,5 +12,24 @@ public static class SuiteRunner
             await new ProxySuite(host, miniPaas, options, findings, log).RunAsync(ct);
             await miniPaas.CleanupAsync(ct);
         }
+
+        if (options.Runs("redeploy"))
+        {
+            log("Redeploy under load");
+            await new RedeploySuite(host, miniPaas, options, findings, log).RunAsync(ct);
+            await miniPaas.CleanupAsync(ct);
+        }
+
+        if (options.Runs("dashboard"))
+        {
+            log("Dashboard tabs");
+            await new DashboardSuite(host, miniPaas, findings, log).RunAsync(ct);
+        }
+
+        if (options.Runs("startup"))
+        {
+            log("Start-up and idle memory");
+            await new StartupSuite(options, findings, log).RunAsync(ct);
+        }
     }
 }
