@@ -109,6 +109,10 @@ public sealed class MiniPaasHost : IAsyncDisposable
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Production");
+
+            // Not a published layout: without this, Production serves no MudBlazor/Blazor scripts and no circuit starts
+            // (the dashboard suite needs interactive pages).
+            builder.UseStaticWebAssets();
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);

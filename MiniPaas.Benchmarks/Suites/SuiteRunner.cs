@@ -7,29 +7,31 @@ public static class SuiteRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(miniPaas);
-        if (options.Runs("proxy"))
+        ArgumentNullException.ThrowIfNull(findings);
+        var suites = new (string Name, Func<Task> Run)[]
         {
-            await new ProxySuite(host, miniPaas, options, findings, log).RunAsync(ct);
-            await miniPaas.CleanupAsync(ct);
-        }
-
-        if (options.Runs("redeploy"))
+            ("proxy", () => new ProxySuite(host, miniPaas, options, findings, log).RunAsync(ct)),
+            ("redeploy", () => new RedeploySuite(host, miniPaas, options, findings, log).RunAsync(ct)),
+            ("dashboard", () => new DashboardSuite(host, miniPaas, findings, log).RunAsync(ct)),
+            ("startup", () => new StartupSuite(options, findings, log).RunAsync(ct)),
+        };
+        foreach (var (name, run) in suites.Where(s => options.Runs(s.Name)))
         {
-            log("Redeploy under load");
-            await new RedeploySuite(host, miniPaas, options, findings, log).RunAsync(ct);
-            await miniPaas.CleanupAsync(ct);
-        }
-
-        if (options.Runs("dashboard"))
-        {
-            log("Dashboard tabs");
-            await new DashboardSuite(host, miniPaas, findings, log).RunAsync(ct);
-        }
-
-        if (options.Runs("startup"))
-        {
-            log("Start-up and idle memory");
-            await new StartupSuite(options, findings, log).RunAsync(ct);
+            log($"Suite {name}");
+            try
+            {
+                await run();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One suite failing (e.g. a missing tool on this machine) must not cost the others' results.
+                log($"  suite {name} failed: {ex}");
+                findings.Target($"Suite {name}", "runs", "failed", false, ex.GetType().Name + ": " + ex.Message.Split('\n')[0]);
+            }
+            finally
+            {
+                await miniPaas.CleanupAsync(CancellationToken.None);
+            }
         }
     }
 }
