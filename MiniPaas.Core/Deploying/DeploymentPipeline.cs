@@ -247,6 +247,7 @@ public sealed partial class DeploymentPipeline(
         // newer deployment now cancels us.
         ct.ThrowIfCancellationRequested();
         routes.SetUpstream(project.Subdomain, project.Id, deploymentId, container.Upstream!);
+        var healthyAt = timeProvider.GetUtcNow();
         List<DeploymentRecord> previous;
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None).ConfigureAwait(false))
         {
@@ -256,7 +257,6 @@ public sealed partial class DeploymentPipeline(
                 .ToListAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
-        var healthyAt = timeProvider.GetUtcNow();
         await status.SetStatusAsync(deploymentId, DeploymentStatus.Running, update: d => d.HealthyAt = healthyAt, ct: CancellationToken.None).ConfigureAwait(false);
         LogSwitched(logger, project.Subdomain, deploymentId, container.Upstream!);
 
