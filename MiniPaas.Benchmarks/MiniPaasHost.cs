@@ -19,16 +19,22 @@ public sealed class MiniPaasHost : IAsyncDisposable
 {
     private readonly AppFactory _factory;
 
-    private MiniPaasHost(AppFactory factory, int ingressPort, string dataDirectory)
+    private MiniPaasHost(AppFactory factory, int dashboardPort, int ingressPort, string dataDirectory)
     {
         _factory = factory;
+        DashboardPort = dashboardPort;
         IngressPort = ingressPort;
         DataDirectory = dataDirectory;
     }
 
     public int IngressPort { get; }
 
+    public int DashboardPort { get; }
+
     public string DataDirectory { get; }
+
+    /// <summary>Leaves <see cref="DataDirectory"/> (database included) in place on dispose, for a later MiniPaas on it.</summary>
+    public bool KeepDataDirectory { get; set; }
 
     public IServiceProvider Services => _factory.Services;
 
@@ -57,7 +63,7 @@ public sealed class MiniPaasHost : IAsyncDisposable
         var factory = new AppFactory(settings);
         factory.UseKestrel();
         factory.StartServer();
-        return new MiniPaasHost(factory, ingressPort, dataDirectory);
+        return new MiniPaasHost(factory, dashboardPort, ingressPort, dataDirectory);
     }
 
     /// <summary>
@@ -81,6 +87,11 @@ public sealed class MiniPaasHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _factory.DisposeAsync();
+        if (KeepDataDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
@@ -98,6 +109,10 @@ public sealed class MiniPaasHost : IAsyncDisposable
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Production");
+
+            // Not a published layout: without this, Production serves no MudBlazor/Blazor scripts and no circuit starts
+            // (the dashboard suite needs interactive pages).
+            builder.UseStaticWebAssets();
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);

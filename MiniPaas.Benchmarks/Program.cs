@@ -6,9 +6,16 @@ using CliWrap;
 using CliWrap.Buffered;
 using Docker.DotNet;
 using MiniPaas.Benchmarks;
+using MiniPaas.Benchmarks.Suites;
 using MiniPaas.Core.Ingress;
 
 [assembly: SupportedOSPlatform("linux")]
+
+// The proxy suite's Kestrel hello-world backend is this executable again, in its own process.
+if (args is [HelloBackend.ServeArgument, var helloPort])
+{
+    return await HelloBackend.ServeAsync(helloPort);
+}
 
 if (args is ["analytics", .. var analyticsArgs])
 {
@@ -63,12 +70,17 @@ var byHand = new ByHandPath(options.DockerHost);
 try
 {
     var apps = options.Node ? new[] { SampleApp.BusyboxDockerfile, SampleApp.NodeGenerated } : [SampleApp.BusyboxDockerfile];
-    foreach (var app in apps)
+    foreach (var app in options.Runs("deploy") ? apps : [])
     {
         await DeployBenchmarkAsync(app);
     }
 
-    await ProxyBenchmarkAsync(options.Node ? SampleApp.NodeGenerated : SampleApp.BusyboxDockerfile);
+    if (options.Runs("proxy-httpclient"))
+    {
+        await ProxyBenchmarkAsync(options.Node ? SampleApp.NodeGenerated : SampleApp.BusyboxDockerfile);
+    }
+
+    await SuiteRunner.RunAsync(host, miniPaas, options, report.Findings, Log, ct);
 }
 finally
 {
@@ -88,6 +100,12 @@ if (options.Output is { } output)
 {
     await File.WriteAllTextAsync(output, markdown, CancellationToken.None);
     Log($"Written to {output}");
+}
+
+if (options.DocsFile is { } docs)
+{
+    await DocsSection.RewriteAsync(docs, markdown, CancellationToken.None);
+    Log($"Results section of {docs} rewritten");
 }
 
 return 0;

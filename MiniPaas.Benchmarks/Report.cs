@@ -13,6 +13,9 @@ public sealed class Report
     private string? _memory;
     private int _retries;
 
+    /// <summary>Targets and sections of the suites under Suites/.</summary>
+    public Suites.Findings Findings { get; } = new();
+
     /// <summary>A repetition failed (e.g. another instance removed a container) and was repeated.</summary>
     public void Retried() => _retries++;
 
@@ -72,25 +75,34 @@ public sealed class Report
         }
 
         text.AppendLine();
-        text.AppendLine("Deploy → first 200, seconds: median (min–max); ratio = MiniPaas median ÷ by-hand median (lower is better, 1.00 = same).");
-        text.AppendLine();
-        text.AppendLine("| App | Cache | MiniPaas | git + docker by hand | Ratio | n |");
-        text.AppendLine("|---|---|---|---|---|---|");
-        _deployRows.ForEach(row => text.AppendLine(row));
-        text.AppendLine();
-        text.AppendLine(Invariant($"Repetitions repeated after a failure: {_retries}."));
-        text.AppendLine();
-        text.AppendLine("Where MiniPaas's time goes: median seconds in each deployment status (from its status feed), the last one until the first 200 at the ingress.");
-        text.AppendLine();
-        text.AppendLine("| App | Cache | Phase | Median | n |");
-        text.AppendLine("|---|---|---|---|---|");
-        _phaseRows.ForEach(row => text.AppendLine(row));
-        text.AppendLine();
-        text.AppendLine("Proxy overhead, medians over rounds; ratio = through the MiniPaas ingress ÷ direct to the container.");
-        text.AppendLine();
-        text.AppendLine("| Upstream app | Metric | Direct | Through ingress | Ratio |");
-        text.AppendLine("|---|---|---|---|---|");
-        _proxyRows.ForEach(row => text.AppendLine(row));
+        text.Append(Findings.ToMarkdown());
+        if (_deployRows.Count > 0)
+        {
+            text.AppendLine("Deploy → first 200, seconds: median (min–max); ratio = MiniPaas median ÷ by-hand median (lower is better, 1.00 = same).");
+            text.AppendLine();
+            text.AppendLine("| App | Cache | MiniPaas | git + docker by hand | Ratio | n |");
+            text.AppendLine("|---|---|---|---|---|---|");
+            _deployRows.ForEach(row => text.AppendLine(row));
+            text.AppendLine();
+            text.AppendLine(Invariant($"Repetitions repeated after a failure: {_retries}."));
+            text.AppendLine();
+            text.AppendLine("Where MiniPaas's time goes: median seconds in each deployment status (from its status feed), the last one until the first 200 at the ingress.");
+            text.AppendLine();
+            text.AppendLine("| App | Cache | Phase | Median | n |");
+            text.AppendLine("|---|---|---|---|---|");
+            _phaseRows.ForEach(row => text.AppendLine(row));
+            text.AppendLine();
+        }
+
+        if (_proxyRows.Count > 0)
+        {
+            text.AppendLine("Proxy overhead, medians over rounds; ratio = through the MiniPaas ingress ÷ direct to the container.");
+            text.AppendLine();
+            text.AppendLine("| Upstream app | Metric | Direct | Through ingress | Ratio |");
+            text.AppendLine("|---|---|---|---|---|");
+            _proxyRows.ForEach(row => text.AppendLine(row));
+        }
+
         if (_memory is not null)
         {
             text.AppendLine();

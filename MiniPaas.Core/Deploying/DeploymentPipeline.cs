@@ -242,18 +242,21 @@ public sealed partial class DeploymentPipeline(
 
     private async Task SwitchAsync(ProjectRecord project, long deploymentId, ContainerInfo container, CancellationToken ct)
     {
+        // The route moves first, the moment the container is healthy (no database round trip in between: under load that
+        // was most of the healthy → switched time). From here on the new container serves: finish the switch even if a
+        // newer deployment now cancels us.
+        ct.ThrowIfCancellationRequested();
+        routes.SetUpstream(project.Subdomain, project.Id, deploymentId, container.Upstream!);
+        var healthyAt = timeProvider.GetUtcNow();
         List<DeploymentRecord> previous;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false))
+        await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None).ConfigureAwait(false))
         {
             previous = await db.Deployments.AsNoTracking()
                 .Where(d => d.ProjectId == project.Id && d.Id != deploymentId && d.ContainerId != null
                             && (d.Status == DeploymentStatus.Running || d.Status == DeploymentStatus.Crashed || d.Status == DeploymentStatus.Stopped))
-                .ToListAsync(ct).ConfigureAwait(false);
+                .ToListAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
-        // From here on the new container serves: finish the switch even if a newer deployment now cancels us.
-        routes.SetUpstream(project.Subdomain, project.Id, deploymentId, container.Upstream!);
-        var healthyAt = timeProvider.GetUtcNow();
         await status.SetStatusAsync(deploymentId, DeploymentStatus.Running, update: d => d.HealthyAt = healthyAt, ct: CancellationToken.None).ConfigureAwait(false);
         LogSwitched(logger, project.Subdomain, deploymentId, container.Upstream!);
 

@@ -12,6 +12,12 @@ namespace MiniPaas.Web.Hosting;
 /// <summary>Registers and maps the dashboard: logging, Blazor + MudBlazor, health endpoints, the loopback guard.</summary>
 public static class WebHostingExtensions
 {
+    /// <summary>ASP.NET Core's per-request hosting log category (turned off, see <see cref="AddMiniPaasWeb"/>).</summary>
+    public const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
+    // Serilog has no "off" level; one above Fatal disables a source entirely (IsEnabled is false for every level).
+    private const LogEventLevel Off = LogEventLevel.Fatal + 1;
+
     public static WebApplicationBuilder AddMiniPaasWeb(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -26,6 +32,10 @@ public static class WebHostingExtensions
                 // The host logs a start-up failure with its stack trace; StartupFailure already prints known ones as one line
                 // and unknown ones still surface with their trace when they escape Main.
                 .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", LogEventLevel.Fatal)
+                // Off, not just quiet: while this category is enabled at any level, ASP.NET Core starts an Activity and a
+                // logging scope for every request, proxied app requests included (the proxy's largest avoidable cost).
+                // It only writes request start/stop lines; errors are logged by Kestrel and the exception handler.
+                .MinimumLevel.Override(HostingDiagnosticsCategory, Off)
                 .ReadFrom.Configuration(configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()

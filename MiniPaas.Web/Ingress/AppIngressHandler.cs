@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Net;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
@@ -20,11 +21,11 @@ namespace MiniPaas.Web.Ingress;
 /// </remarks>
 public sealed partial class AppIngressHandler : IDisposable
 {
-    private readonly RouteTable _table;
+    private readonly LiveRoutes _routes;
     private readonly IHttpForwarder _forwarder;
     private readonly IRequestObserver _observer;
     private readonly IngressEndpoint _endpoint;
-    private readonly IReadOnlySet<string> _dashboardHosts;
+    private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _dashboardHosts;
     private readonly TimeProvider _time;
     private readonly ILogger<AppIngressHandler> _logger;
     private readonly HttpTransformer _transformer;
@@ -57,11 +58,11 @@ public sealed partial class AppIngressHandler : IDisposable
         ArgumentNullException.ThrowIfNull(transforms);
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(plan);
-        _table = table;
+        _routes = new LiveRoutes(table);
         _forwarder = forwarder;
         _observer = observer;
         _endpoint = endpoint;
-        _dashboardHosts = plan.DashboardHosts;
+        _dashboardHosts = plan.DashboardHosts.ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
         _time = time;
         _logger = logger;
         _hostSuffix = "." + endpoint.AppsDomain;
@@ -72,30 +73,44 @@ public sealed partial class AppIngressHandler : IDisposable
     /// <summary>The subdomain when <paramref name="host"/> is an app host, else null (the dashboard's own hosts included).</summary>
     public string? MatchSubdomain(HostString host)
     {
-        var name = host.Host;
-        if (!host.HasValue || name.Length <= _hostSuffix.Length
-            || !name.EndsWith(_hostSuffix, StringComparison.OrdinalIgnoreCase)
-            || _dashboardHosts.Contains(name))
+        var subdomain = MatchSubdomain(host.Value);
+        return subdomain.IsEmpty ? null : subdomain.ToString();
+    }
+
+    /// <summary>
+    /// Handles the request when its Host is an app host and returns the task doing it; null when the request is the
+    /// dashboard's. Runs for every request MiniPaas gets, so it reads the Host header as a span and allocates nothing
+    /// for dashboard requests or for a known app's route lookup.
+    /// </summary>
+    public Task? TryHandleAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var subdomain = MatchSubdomain(context.Request.Host.Value);
+        if (subdomain.IsEmpty)
         {
             return null;
         }
 
-        return name[..^_hostSuffix.Length];
+        return _routes.TryFind(subdomain, out var route)
+            ? HandleAsync(context, route)
+            : IngressPages.WriteNotFoundAsync(NoStatusCodePages(context), subdomain.ToString(), _endpoint.DashboardUrl);
     }
 
-    public async Task HandleAsync(HttpContext context, string subdomain)
+    public Task HandleAsync(HttpContext context, string subdomain)
     {
         ArgumentNullException.ThrowIfNull(context);
-        // The dashboard's status-code pages must never replace an app's own (empty-bodied) 404.
-        context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
+        return TryHandleAsync(context, subdomain);
+    }
 
-        var route = _table.Current.Find(subdomain);
-        if (route is null)
-        {
-            await IngressPages.WriteNotFoundAsync(context, subdomain, _endpoint.DashboardUrl);
-            return;
-        }
+    private Task TryHandleAsync(HttpContext context, string subdomain) =>
+        _routes.TryFind(subdomain, out var route)
+            ? HandleAsync(context, route)
+            : IngressPages.WriteNotFoundAsync(NoStatusCodePages(context), subdomain, _endpoint.DashboardUrl);
 
+    private async Task HandleAsync(HttpContext context, LiveRoute live)
+    {
+        NoStatusCodePages(context);
+        var route = live.Route;
         var started = _time.GetTimestamp();
         var timestamp = _time.GetUtcNow();
         var original = context.Response.Body;
@@ -103,13 +118,13 @@ public sealed partial class AppIngressHandler : IDisposable
         context.Response.Body = counter;
         try
         {
-            if (route.Upstream is null)
+            if (live.Destination is null)
             {
                 await IngressPages.WriteUnavailableAsync(context, route.Subdomain, route.Status);
             }
             else
             {
-                await ProxyAsync(context, route.Subdomain, route.Upstream);
+                await ProxyAsync(context, route.Subdomain, live.Destination);
             }
         }
         finally
@@ -119,9 +134,44 @@ public sealed partial class AppIngressHandler : IDisposable
         }
     }
 
+    // The dashboard's status-code pages must never replace an app's own (empty-bodied) 404.
+    private static HttpContext NoStatusCodePages(HttpContext context)
+    {
+        context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
+        return context;
+    }
+
+    /// <summary>The subdomain part of a Host header value (port ignored), or empty when it is not an app host.</summary>
+    private ReadOnlySpan<char> MatchSubdomain(string? hostValue)
+    {
+        var name = HostName(hostValue);
+        if (name.Length <= _hostSuffix.Length
+            || !name.EndsWith(_hostSuffix, StringComparison.OrdinalIgnoreCase)
+            || _dashboardHosts.Contains(name))
+        {
+            return [];
+        }
+
+        return name[..^_hostSuffix.Length];
+    }
+
+    // The host part as HostString.Host reads it: "[v6]" kept whole, "name:port" cut at the colon, a bare v6 left alone.
+    private static ReadOnlySpan<char> HostName(string? value)
+    {
+        var span = value.AsSpan();
+        if (span.StartsWith('['))
+        {
+            var end = span.IndexOf(']');
+            return end < 0 ? span : span[..(end + 1)];
+        }
+
+        var colon = span.IndexOf(':');
+        return colon >= 0 && span[(colon + 1)..].IndexOf(':') < 0 ? span[..colon] : span;
+    }
+
     public void Dispose() => _invoker.Dispose();
 
-    private async Task ProxyAsync(HttpContext context, string subdomain, string upstream)
+    private async Task ProxyAsync(HttpContext context, string subdomain, string destination)
     {
         // The app decides how large a body it accepts (uploads); the dashboard's 30 MB default is not its business.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
@@ -129,8 +179,7 @@ public sealed partial class AppIngressHandler : IDisposable
             bodySize.MaxRequestBodySize = null;
         }
 
-        var error = await _forwarder.SendAsync(
-            context, $"http://{upstream}/", _invoker, RouteTableProxyConfigProvider.RequestConfig, _transformer);
+        var error = await _forwarder.SendAsync(context, destination, _invoker, RouteTableProxyConfigProvider.RequestConfig, _transformer);
         if (error == ForwarderError.None)
         {
             return;
@@ -142,7 +191,7 @@ public sealed partial class AppIngressHandler : IDisposable
             return; // The client went away; nothing to tell anyone.
         }
 
-        LogProxyFailed(subdomain, upstream, error, exception);
+        LogProxyFailed(subdomain, destination, error, exception);
         if (!context.Response.HasStarted)
         {
             var status = context.Response.StatusCode == StatusCodes.Status504GatewayTimeout

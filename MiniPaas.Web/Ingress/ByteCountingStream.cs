@@ -44,9 +44,11 @@ internal sealed class ByteCountingStream(Stream inner) : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    // Counted when handed on rather than after the await: no async state machine per write on the proxy's hot path. A write
+    // that then fails aborts the response, so the count is off only for a request that failed anyway.
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        await inner.WriteAsync(buffer, cancellationToken);
         BytesWritten += buffer.Length;
+        return inner.WriteAsync(buffer, cancellationToken);
     }
 }

@@ -58,9 +58,12 @@ public static partial class IngressHostingExtensions
         }
 
         var handler = app.Services.GetRequiredService<AppIngressHandler>();
-        app.Use((context, next) => handler.MatchSubdomain(context.Request.Host) is { } subdomain
-            ? handler.HandleAsync(context, subdomain)
-            : next(context));
+        app.Use((context, next) => handler.TryHandleAsync(context) ?? next(context));
+
+        // WebApplication would otherwise insert its implicit UseRouting at the very start of the pipeline, so every app
+        // request would first be matched against the dashboard's endpoints (Blazor pages, static assets) for nothing.
+        // Routing placed here, right after the branch, runs for dashboard requests only, before any dashboard middleware.
+        app.UseRouting();
         return app;
     }
 
