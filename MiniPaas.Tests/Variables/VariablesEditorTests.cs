@@ -20,6 +20,8 @@ public sealed class VariablesEditorTests(DeployAppFixture app) : IClassFixture<D
 
     public Task InitializeAsync()
     {
+        // Each step writes to and reads from PostgreSQL: on a loaded machine that can take longer than bUnit's 1 s default.
+        BunitContext.DefaultWaitTimeout = TimeSpan.FromSeconds(15);
         _ctx.Services.AddMudServices();
         _ctx.Services.AddSingleton(Store);
         _ctx.Services.AddSingleton(app.Get<ProjectSuggestions>());
@@ -40,6 +42,13 @@ public sealed class VariablesEditorTests(DeployAppFixture app) : IClassFixture<D
         var repo = await SampleRepo.CreateAsync(Deploying.DeployEngineTests.BusyboxSite("hi"));
         _repos.Add(repo);
         return await app.CreateProjectAsync(repo, $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)]);
+    }
+
+    // A disabled MudButton ignores clicks: wait until the previous action has finished.
+    private static void ClickWhenEnabled(IRenderedComponent<VariablesEditor> editor, string selector)
+    {
+        editor.WaitForAssertion(() => Assert.False(editor.Find(selector).HasAttribute("disabled")));
+        editor.Find(selector).Click();
     }
 
     [Fact]
@@ -204,11 +213,11 @@ public sealed class VariablesEditorTests(DeployAppFixture app) : IClassFixture<D
 
         editor.Find("[data-testid=accept-NODE_ENV]").Click();
         editor.WaitForAssertion(() => Assert.Empty(editor.FindAll("[data-testid=suggestion-NODE_ENV]")));
-        editor.WaitForElement("[data-testid=generate-API_SECRET]").Click();
+        ClickWhenEnabled(editor, "[data-testid=generate-API_SECRET]");
         editor.WaitForAssertion(() => Assert.Empty(editor.FindAll("[data-testid=suggestion-API_SECRET]")));
-        editor.WaitForElement("[data-testid=dismiss-LOG_LEVEL]").Click();
+        ClickWhenEnabled(editor, "[data-testid=dismiss-LOG_LEVEL]");
         editor.WaitForAssertion(() => Assert.Empty(editor.FindAll("[data-testid=suggestion-LOG_LEVEL]")));
-        editor.WaitForElement("[data-testid=accept-DATABASE_URL]").Click();
+        ClickWhenEnabled(editor, "[data-testid=accept-DATABASE_URL]");
         editor.WaitForAssertion(() => Assert.Equal("DATABASE_URL", editor.Find("input[data-testid=variable-key]").GetAttribute("value")));
 
         var stored = (await Store.ListAsync(projectId)).ToDictionary(v => v.Key, v => v.Value);
@@ -235,7 +244,7 @@ public sealed class VariablesEditorTests(DeployAppFixture app) : IClassFixture<D
         editor.Find("[data-testid=accept-all]").Click();
 
         editor.WaitForAssertion(() => Assert.Equal(["suggestion-UPSTREAM_HOST"], editor.FindAll("tr[data-testid^=suggestion-]").Select(r => r.GetAttribute("data-testid"))));
-        Assert.Contains("1 suggestion(s) have no value", editor.Find("[data-testid=suggestions-message]").TextContent, StringComparison.Ordinal);
+        editor.WaitForAssertion(() => Assert.Contains("1 suggestion(s) have no value", editor.Find("[data-testid=suggestions-message]").TextContent, StringComparison.Ordinal));
         editor.WaitForAssertion(() => editor.Find("[data-testid=value-SESSION_TOKEN]"));
         var stored = (await Store.ListAsync(projectId)).ToDictionary(v => v.Key, v => v.Value);
         Assert.Equal("debug", stored["LOG_LEVEL"]);

@@ -126,23 +126,26 @@ public sealed partial class VariableSuggestionsPanel(ProjectSuggestions suggesti
             return;
         }
 
+        VariableChangeResult result;
         _busy = true;
         try
         {
-            var result = await store.SetManyAsync(ProjectId, values, Actor, _disposed.Token);
-            if (!result.Succeeded)
-            {
-                _error = result.Error;
-                return;
-            }
-
-            await RefreshAsync();
-            await OnSaved.InvokeAsync(values.Select(v => v.Key).ToList());
+            result = await store.SetManyAsync(ProjectId, values, Actor, _disposed.Token);
         }
         finally
         {
+            // Before the list refreshes, so the buttons that remain are usable as soon as they are shown.
             _busy = false;
         }
+
+        if (!result.Succeeded)
+        {
+            _error = result.Error;
+            return;
+        }
+
+        await RefreshAsync();
+        await OnSaved.InvokeAsync(values.Select(v => v.Key).ToList());
     }
 
     private async Task DismissAsync(VariableSuggestion suggestion)
