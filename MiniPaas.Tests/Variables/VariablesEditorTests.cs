@@ -184,6 +184,9 @@ public sealed class VariablesEditorTests(DeployAppFixture app) : IClassFixture<D
         Assert.True(saved.IsBuildTime);
         editor.WaitForAssertion(() => Assert.True(editor.Find("[data-testid=buildtime-VITE_API_URL] input").HasAttribute("checked")));
         Assert.Equal(["build-time on", "created"], (await Store.ListAuditAsync(projectId)).Select(a => a.Action));
+        editor.WaitForAssertion(() => Assert.Equal(2, editor.FindAll("[data-testid=history-row]").Count));
+        Assert.Contains("VITE_API_URL", editor.Find("[data-testid=history-row]").TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("api.example", editor.Find("[data-testid=variables-history]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

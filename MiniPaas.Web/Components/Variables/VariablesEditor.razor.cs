@@ -45,6 +45,7 @@ public sealed partial class VariablesEditor(
     private bool _rebuildNeeded;
     private string? _runningCommit;
     private VariableSuggestionsPanel? _suggestionsPanel;
+    private VariableHistory? _history;
 
     /// <summary>The project whose variables are edited. Required; no default.</summary>
     [Parameter, EditorRequired]
@@ -82,6 +83,8 @@ public sealed partial class VariablesEditor(
                 // A key just set or deleted leaves or rejoins the suggestions.
                 await _suggestionsPanel.RefreshAsync();
             }
+
+            await (_history?.RefreshAsync() ?? Task.CompletedTask);
         }
         catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
         {
@@ -312,7 +315,11 @@ public sealed partial class VariablesEditor(
             }
             else
             {
-                Show(isBuildTime ? $"{key} is now passed to the image build as well (ARG {key})." : $"{key} now reaches the container only.", Severity.Success);
+                var secret = isBuildTime && VariableSuggestion.LooksSecret(key);
+                Show(!isBuildTime ? $"{key} now reaches the container only."
+                    : secret ? $"{key} is now passed to the image build as well (ARG {key}). It looks like a secret: build arguments can be read back from the image's history."
+                    : $"{key} is now passed to the image build as well (ARG {key}).",
+                    secret ? Severity.Warning : Severity.Success);
             }
 
             await LoadAsync();
