@@ -88,12 +88,12 @@ public sealed class VariablesBrowserTests(DeployAppFixture app, BrowserFixture b
         await page.GetByTestId("variable-buildtime").Locator("input").CheckAsync();
         await page.GetByTestId("save-variable").ClickAsync();
 
-        await Assertions.Expect(page.GetByTestId("variables-message")).ToContainTextAsync("PUBLIC_URL saved");
-        await Assertions.Expect(page.GetByTestId("buildtime-PUBLIC_URL").Locator("input")).ToBeCheckedAsync();
+        await Assertions.Expect(page.GetByTestId("variables-message")).ToContainTextAsync("PUBLIC_URL saved", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("buildtime-PUBLIC_URL").Locator("input")).ToBeCheckedAsync(new() { Timeout = 30_000 });
         await Assertions.Expect(page.GetByTestId("buildtime-RUNTIME_ONLY").Locator("input")).Not.ToBeCheckedAsync();
-        await Assertions.Expect(page.GetByTestId("redeploy-banner")).ToContainTextAsync("rebuild");
+        await Assertions.Expect(page.GetByTestId("redeploy-banner")).ToContainTextAsync("rebuild", new() { Timeout = 30_000 });
         await page.GetByTestId("rebuild").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("variables-message")).ToContainTextAsync("Rebuild queued");
+        await Assertions.Expect(page.GetByTestId("variables-message")).ToContainTextAsync("Rebuild queued", new() { Timeout = 30_000 });
         await page.Context.CloseAsync();
 
         var rebuild = (await app.Projects.ListDeploymentsAsync(projectId)).OrderByDescending(d => d.Id).First();

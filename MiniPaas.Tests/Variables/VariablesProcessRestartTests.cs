@@ -11,6 +11,7 @@ namespace MiniPaas.Tests.Variables;
 /// Values encrypted by one process are read by another on the same database, both ways: this test process encrypts, the
 /// real MiniPaas.Web (a child process with its own data folder, so nothing but the database is shared) shows the value
 /// when revealed; then a value set in the child's dashboard is decrypted back here. The key ring is in PostgreSQL.
+/// A freshly started process answers its first interactions slowly on a loaded machine: the waits are generous.
 /// </summary>
 [Trait("Category", "Browser")]
 [Trait("Needs", "Docker")]
@@ -36,13 +37,13 @@ public sealed class VariablesProcessRestartTests(BrowserFixture browser) : IClas
             await Assertions.Expect(page.GetByTestId("value-SECRET_KEY")).ToHaveTextAsync("••••••••", new() { Timeout = 30_000 });
 
             await page.GetByTestId("reveal-SECRET_KEY").ClickAsync();
-            await Assertions.Expect(page.GetByTestId("value-SECRET_KEY")).ToHaveTextAsync("line1 $(id)\nline2");
+            await Assertions.Expect(page.GetByTestId("value-SECRET_KEY")).ToHaveTextAsync("line1 $(id)\nline2", new() { Timeout = 30_000 });
 
             await page.GetByTestId("add-variable").ClickAsync();
             await page.GetByTestId("variable-key").FillAsync("FROM_CHILD");
             await page.GetByTestId("variable-value").FillAsync("set in another process");
             await page.GetByTestId("save-variable").ClickAsync();
-            await Assertions.Expect(page.GetByTestId("variables-message")).ToContainTextAsync("FROM_CHILD saved");
+            await Assertions.Expect(page.GetByTestId("variables-message")).ToContainTextAsync("FROM_CHILD saved", new() { Timeout = 30_000 });
             await page.Context.CloseAsync();
         }
 
