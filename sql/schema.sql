@@ -345,6 +345,46 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126005340_VariablesBuildTimeAndScans') THEN
+    ALTER TABLE env_vars DROP COLUMN is_secret;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126005340_VariablesBuildTimeAndScans') THEN
+    ALTER TABLE env_vars ADD is_build_time boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126005340_VariablesBuildTimeAndScans') THEN
+    CREATE TABLE variable_scans (
+        project_id bigint NOT NULL,
+        commit_sha character varying(64) NOT NULL,
+        trigger character varying(16) NOT NULL,
+        scanned_at timestamp with time zone NOT NULL,
+        suggestions jsonb NOT NULL,
+        CONSTRAINT pk_variable_scans PRIMARY KEY (project_id),
+        CONSTRAINT fk_variable_scans_projects_project_id FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126005340_VariablesBuildTimeAndScans') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261126005340_VariablesBuildTimeAndScans', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
     IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126013159_RequestAnalytics') THEN
     DROP TABLE analytics_events;
     END IF;

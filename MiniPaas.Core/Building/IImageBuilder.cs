@@ -35,4 +35,19 @@ public interface IImageBuilder
         extraFiles is { Count: > 0 }
             ? throw new NotSupportedException($"{GetType().Name} cannot add files to the build context.")
             : BuildAsync(contextDirectory, dockerfilePath, imageTag, labels, output, ct);
+
+    /// <summary>Builds with build arguments (<c>--build-arg</c>): a value reaches only an <c>ARG</c> of that name in the Dockerfile.</summary>
+    /// <param name="buildArguments">Name → value; never through a shell.</param>
+    Task<ImageBuildResult> BuildAsync(
+        string contextDirectory,
+        string dockerfilePath,
+        string imageTag,
+        IReadOnlyDictionary<string, string> labels,
+        IReadOnlyList<BuildContextFile> extraFiles,
+        IReadOnlyDictionary<string, string> buildArguments,
+        IProgress<BuildOutputLine> output,
+        CancellationToken ct = default) =>
+        buildArguments is { Count: > 0 }
+            ? throw new NotSupportedException($"{GetType().Name} cannot pass build arguments.")
+            : BuildAsync(contextDirectory, dockerfilePath, imageTag, labels, extraFiles, output, ct);
 }

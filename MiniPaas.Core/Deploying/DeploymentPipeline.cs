@@ -156,6 +156,21 @@ public sealed partial class DeploymentPipeline(
             buildLog.Write(deployment.Id, $"No Dockerfile in the repository: generated one for the {plan.Stack.Stack} stack (shown on the deployment page).");
         }
 
+        foreach (var note in await environment.InspectCheckoutAsync(project.Id, context, commit.CommitSha, ct).ConfigureAwait(false))
+        {
+            buildLog.Write(deployment.Id, note);
+        }
+
+        var buildArguments = await environment.GetBuildArgumentsAsync(project.Id, ct).ConfigureAwait(false);
+        if (buildArguments.Count > 0)
+        {
+            buildLog.Write(deployment.Id, $"Build arguments (variables needed at build time): {string.Join(", ", buildArguments.Keys.Order(StringComparer.Ordinal))}");
+            if (plan.GeneratedDockerfile is not null)
+            {
+                plan = plan with { GeneratedDockerfile = Variables.BuildArguments.DeclareIn(plan.GeneratedDockerfile, buildArguments.Keys) };
+            }
+        }
+
         var imageTag = ImageTagFor(project, deployment.Id);
         await status.SetStatusAsync(deployment.Id, DeploymentStatus.Building, update: d =>
         {
@@ -174,7 +189,7 @@ public sealed partial class DeploymentPipeline(
             [ContainerLabels.Instance] = await installation.IdAsync.ConfigureAwait(false),
         };
         var output = new BuildOutputSink(buildLog, deployment.Id);
-        var result = await imageBuilder.BuildAsync(context, plan.DockerfilePath, imageTag, labels, plan.ExtraFiles, output, ct).ConfigureAwait(false);
+        var result = await imageBuilder.BuildAsync(context, plan.DockerfilePath, imageTag, labels, plan.ExtraFiles, buildArguments, output, ct).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             buildLog.Write(deployment.Id, $"Build failed: {result.FailureReason}", isError: true);

@@ -90,7 +90,8 @@ public sealed class EnvVarRecord
     public long ProjectId { get; set; }
     public required string Key { get; set; }
     public required string EncryptedValue { get; set; }
-    public bool IsSecret { get; set; } = true;
+    /// <summary>Also passed to the image build as a build argument (<c>ARG</c>); every variable reaches the container's Env.</summary>
+    public bool IsBuildTime { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -19,6 +19,8 @@ public sealed class MiniPaasDbContext(DbContextOptions<MiniPaasDbContext> option
 
     public DbSet<EnvVarAuditRecord> EnvVarAudit => Set<EnvVarAuditRecord>();
 
+    public DbSet<VariableScanRecord> VariableScans => Set<VariableScanRecord>();
+
     /// <summary>The Data Protection key ring (encrypts variable values); back this table up with the rest, values cannot be decrypted without it.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -21,7 +21,8 @@ public sealed partial class ProjectService(
     IngressEndpoint ingress,
     Installation installation,
     TimeProvider timeProvider,
-    ILogger<ProjectService> logger)
+    ILogger<ProjectService> logger,
+    IEnumerable<IProjectCreationObserver> creationObservers)
 {
     public async Task<ProjectSaveResult> CreateAsync(ProjectSpec spec, CancellationToken ct = default)
     {
@@ -56,6 +57,11 @@ public sealed partial class ProjectService(
 
         routes.SetUnavailable(project.Subdomain, project.Id, "not deployed");
         LogCreated(logger, project.Name, project.Subdomain);
+        foreach (var observer in creationObservers)
+        {
+            observer.ProjectCreated(project.Id);
+        }
+
         return new ProjectSaveResult(project.Id, new Dictionary<string, string>());
     }
 

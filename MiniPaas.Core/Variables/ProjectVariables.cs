@@ -20,6 +20,12 @@ public sealed class ProjectVariables(
     // The purpose chain binds each ciphertext to its project: a value copied into another project's row does not decrypt.
     private const string Purpose = "MiniPaas.Variables.v1";
 
+    /// <summary>Audit actions of <see cref="SetBuildTimeAsync"/>.</summary>
+    public const string BuildTimeOnAction = "build-time on";
+
+    /// <inheritdoc cref="BuildTimeOnAction"/>
+    public const string BuildTimeOffAction = "build-time off";
+
     /// <summary>The project's variables ordered by key; a row that cannot be decrypted is listed with <see cref="ProjectVariable.CanDecrypt"/> false.</summary>
     public async Task<IReadOnlyList<ProjectVariable>> ListAsync(long projectId, CancellationToken ct = default)
     {
@@ -29,7 +35,7 @@ public sealed class ProjectVariables(
             var rows = await db.EnvVars.AsNoTracking().Where(v => v.ProjectId == projectId).OrderBy(v => v.Key).ToListAsync(ct).ConfigureAwait(false);
             var protector = ProtectorFor(projectId);
             return rows.Select(row => TryDecrypt(protector, row.EncryptedValue, out var value)
-                    ? new ProjectVariable(row.Key, value, true, row.IsSecret, row.UpdatedAt)
+                    ? new ProjectVariable(row.Key, value, true, row.IsBuildTime, row.UpdatedAt)
                     : Undecryptable(projectId, row))
                 .ToList();
         }
@@ -134,6 +140,40 @@ public sealed class ProjectVariables(
         }
     }
 
+    /// <summary>
+    /// Marks a variable as needed at build time (passed to the image build as a build argument) or not (container Env
+    /// only); false when the variable does not exist. Audited, and counts as a change (the next build must see it).
+    /// </summary>
+    public async Task<bool> SetBuildTimeAsync(long projectId, string key, bool isBuildTime, string actor, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        var db = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var row = await db.EnvVars.SingleOrDefaultAsync(v => v.ProjectId == projectId && v.Key == key, ct).ConfigureAwait(false);
+            if (row is null)
+            {
+                return false;
+            }
+
+            if (row.IsBuildTime == isBuildTime)
+            {
+                return true;
+            }
+
+            var now = time.GetUtcNow();
+            row.IsBuildTime = isBuildTime;
+            row.UpdatedAt = now;
+            db.EnvVarAudit.Add(new EnvVarAuditRecord
+            {
+                ProjectId = projectId, Key = key, Action = isBuildTime ? BuildTimeOnAction : BuildTimeOffAction, Actor = actor, At = now,
+            });
+            await db.SaveChangesAsync(ct).ConfigureAwait(false);
+            logger.BuildTimeChanged(projectId, key, isBuildTime, actor);
+            return true;
+        }
+    }
+
     /// <summary>The audit trail of the project's variables, newest first.</summary>
     public async Task<IReadOnlyList<VariableAuditEntry>> ListAuditAsync(long projectId, int limit = 200, CancellationToken ct = default)
     {
@@ -163,7 +203,7 @@ public sealed class ProjectVariables(
     private ProjectVariable Undecryptable(long projectId, EnvVarRecord row)
     {
         logger.CannotDecrypt(projectId, row.Key);
-        return new ProjectVariable(row.Key, null, false, row.IsSecret, row.UpdatedAt);
+        return new ProjectVariable(row.Key, null, false, row.IsBuildTime, row.UpdatedAt);
     }
 
     private static bool TryDecrypt(IDataProtector protector, string encrypted, out string? value)

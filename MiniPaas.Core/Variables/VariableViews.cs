@@ -1,7 +1,11 @@
 namespace MiniPaas.Core.Variables;
 
-/// <summary>A variable as the dashboard shows it. <see cref="Value"/> is null when <see cref="CanDecrypt"/> is false.</summary>
-public sealed record ProjectVariable(string Key, string? Value, bool CanDecrypt, bool IsSecret, DateTimeOffset UpdatedAt)
+/// <summary>
+/// A variable as the dashboard shows it. <see cref="Value"/> is null when <see cref="CanDecrypt"/> is false. Every value is
+/// treated as a secret (masked until revealed, never logged); <see cref="IsBuildTime"/> variables are also given to the
+/// image build as build arguments.
+/// </summary>
+public sealed record ProjectVariable(string Key, string? Value, bool CanDecrypt, bool IsBuildTime, DateTimeOffset UpdatedAt)
 {
     /// <summary>What to show instead of a value that cannot be decrypted.</summary>
     public const string CannotDecrypt = "cannot decrypt";

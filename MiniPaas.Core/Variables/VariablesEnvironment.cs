@@ -1,11 +1,51 @@
+using Microsoft.Extensions.Logging;
 using MiniPaas.Core.Deploying;
 
 namespace MiniPaas.Core.Variables;
 
-/// <summary>What the deploy pipeline injects into a container's <c>Env</c>: the project's decrypted variables with <c>${…}</c> references expanded.</summary>
-internal sealed class VariablesEnvironment(ProjectVariables variables) : IProjectEnvironment
+/// <summary>
+/// What the deploy pipeline gets from the variables: the decrypted values with <c>${…}</c> references expanded for the
+/// container's <c>Env</c>, the subset marked "needed at build time" as build arguments, and a scan of each deployment's
+/// checkout for suggestions.
+/// </summary>
+internal sealed class VariablesEnvironment(ProjectVariables variables, ProjectSuggestions suggestions, ILogger<VariablesEnvironment> logger) : IProjectEnvironment
 {
-    public async Task<IReadOnlyDictionary<string, string>> GetVariablesAsync(long projectId, CancellationToken ct = default)
+    public async Task<IReadOnlyDictionary<string, string>> GetVariablesAsync(long projectId, CancellationToken ct = default) =>
+        (await ExpandedAsync(projectId, ct).ConfigureAwait(false)).Values;
+
+    public async Task<IReadOnlyDictionary<string, string>> GetBuildArgumentsAsync(long projectId, CancellationToken ct = default)
+    {
+        var (list, values) = await ExpandedAsync(projectId, ct).ConfigureAwait(false);
+        return list.Where(v => v.IsBuildTime).ToDictionary(v => v.Key, v => values[v.Key], StringComparer.Ordinal);
+    }
+
+    public async Task<IReadOnlyList<string>> InspectCheckoutAsync(long projectId, string directory, string commitSha, CancellationToken ct = default)
+    {
+        try
+        {
+            var scan = await suggestions.ScanCheckoutAsync(projectId, directory, commitSha, ProjectSuggestions.DeployTrigger, ct).ConfigureAwait(false);
+            var notes = new List<string>();
+            if (scan.Missing.Count > 0)
+            {
+                notes.Add($"Variables: the code reads {string.Join(", ", scan.Missing.Select(m => $"{m.Key} ({m.Sources[0].File}:{m.Sources[0].Line})"))} without a default, and the project does not set them.");
+            }
+
+            if (scan.Suggestions.Count > 0)
+            {
+                notes.Add($"Variables: {scan.Suggestions.Count} suggestion(s) on the project's Variables page.");
+            }
+
+            return notes;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // Suggestions are advice: a scan that fails never fails the deployment.
+            logger.ScanFailed(ex, projectId, ProjectSuggestions.DeployTrigger);
+            return [];
+        }
+    }
+
+    private async Task<(IReadOnlyList<ProjectVariable> List, IReadOnlyDictionary<string, string> Values)> ExpandedAsync(long projectId, CancellationToken ct)
     {
         var list = await variables.ListAsync(projectId, ct).ConfigureAwait(false);
         var undecryptable = list.Where(v => !v.CanDecrypt).Select(v => v.Key).ToList();
@@ -18,7 +58,7 @@ internal sealed class VariablesEnvironment(ProjectVariables variables) : IProjec
 
         try
         {
-            return VariableExpansion.Expand(list.ToDictionary(v => v.Key, v => v.Value!, StringComparer.Ordinal));
+            return (list, VariableExpansion.Expand(list.ToDictionary(v => v.Key, v => v.Value!, StringComparer.Ordinal)));
         }
         catch (VariableExpansionException ex)
         {

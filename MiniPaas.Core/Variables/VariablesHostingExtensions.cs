@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using MiniPaas.Core.Deploying;
 using MiniPaas.Core.Persistence;
+using MiniPaas.Core.Projects;
 
 namespace MiniPaas.Core.Variables;
 
@@ -34,6 +35,9 @@ public static class VariablesHostingExtensions
         services.TryAddSingleton<ProjectVariables>();
         services.TryAddSingleton<ProjectSuggestions>();
         services.TryAddSingleton<IProjectEnvironment, VariablesEnvironment>();
+        services.TryAddSingleton<NewProjectScanner>();
+        services.AddSingleton<IProjectCreationObserver>(sp => sp.GetRequiredService<NewProjectScanner>());
+        services.AddHostedService(sp => sp.GetRequiredService<NewProjectScanner>());
         return services;
     }
 }

@@ -138,7 +138,7 @@ public sealed class KillRecoveryTests(DockerEngineFixture engine, BrowserFixture
     }
 
     /// <summary>MiniPaas.Web as a child process on loopback ports, as a user would run it.</summary>
-    private sealed class MiniPaasProcess : IDisposable
+    internal sealed class MiniPaasProcess : IDisposable
     {
         private readonly Process _process;
         private readonly string _dataDirectory;

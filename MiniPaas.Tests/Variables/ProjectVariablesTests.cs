@@ -157,4 +157,32 @@ public sealed class ProjectVariablesTests
         Assert.Contains("cycle", cycle.Message, StringComparison.Ordinal);
         Assert.Contains("HOST → URL → HOST", cycle.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task SetBuildTimeAsync_Marked_OnlyThoseBecomeBuildArgumentsExpandedAndAudited()
+    {
+        var contexts = await VariablesTestStore.CreateDatabaseAsync("vars_build");
+        var projectId = await VariablesTestStore.AddProjectAsync(contexts, "build");
+        await using var services = VariablesTestStore.StartServices(contexts);
+        var variables = services.GetRequiredService<ProjectVariables>();
+        var environment = services.GetRequiredService<IProjectEnvironment>();
+        await variables.SetManyAsync(projectId, [new("API_HOST", "api.local"), new("PUBLIC_URL", "https://${API_HOST}/$(id)"), new("DB_PASSWORD", "hunter2")], "alice");
+
+        Assert.Empty(await environment.GetBuildArgumentsAsync(projectId));
+        Assert.True(await variables.SetBuildTimeAsync(projectId, "PUBLIC_URL", true, "bob"));
+        Assert.True(await variables.SetBuildTimeAsync(projectId, "PUBLIC_URL", true, "bob"));
+        Assert.False(await variables.SetBuildTimeAsync(projectId, "MISSING", true, "bob"));
+        await variables.SetAsync(projectId, "PUBLIC_URL", "https://${API_HOST}/v2", "carol");
+
+        Assert.Equal(new Dictionary<string, string> { ["PUBLIC_URL"] = "https://api.local/v2" }, await environment.GetBuildArgumentsAsync(projectId));
+        Assert.Equal(3, (await environment.GetVariablesAsync(projectId)).Count);
+        Assert.Equal(["PUBLIC_URL"], (await variables.ListAsync(projectId)).Where(v => v.IsBuildTime).Select(v => v.Key));
+        var audit = await variables.ListAuditAsync(projectId);
+        Assert.Equal(("PUBLIC_URL", ProjectVariables.BuildTimeOnAction, "bob"), (audit[1].Key, audit[1].Action, audit[1].Actor));
+        Assert.Single(audit, a => a.Action == ProjectVariables.BuildTimeOnAction);
+
+        Assert.True(await variables.SetBuildTimeAsync(projectId, "PUBLIC_URL", false, "dave"));
+        Assert.Empty(await environment.GetBuildArgumentsAsync(projectId));
+        Assert.Equal(ProjectVariables.BuildTimeOffAction, (await variables.ListAuditAsync(projectId))[0].Action);
+    }
 }

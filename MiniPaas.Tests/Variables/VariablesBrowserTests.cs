@@ -59,6 +59,62 @@ public sealed class VariablesBrowserTests(DeployAppFixture app, BrowserFixture b
         Assert.Equal(["PEM", "GREETING"], (await app.Get<ProjectVariables>().ListAuditAsync(projectId)).Select(a => a.Key).Order(StringComparer.Ordinal).Reverse());
     }
 
+    [Fact]
+    public async Task AddNeededAtBuildTime_RebuildBannerThenRebuild_BuildSawTheValue()
+    {
+        using var repo = await SampleRepo.CreateAsync(new Dictionary<string, string>
+        {
+            ["Dockerfile"] = $$"""
+                FROM {{DockerEngineFixture.BusyboxImage}}
+                ARG PUBLIC_URL
+                ARG RUNTIME_ONLY
+                RUN ["sh", "-c", "mkdir -p /www && printf 'B=%s|R=%s' \"$PUBLIC_URL\" \"$RUNTIME_ONLY\" > /www/index.html"]
+                CMD ["sh", "-c", "exec httpd -f -p $PORT -h /www"]
+                """,
+        });
+        var subdomain = $"vbb-{Guid.NewGuid():N}"[..13];
+        var projectId = await app.CreateProjectAsync(repo, subdomain);
+        await app.Get<ProjectVariables>().SetAsync(projectId, "RUNTIME_ONLY", "not for the build", "tests");
+        var first = await app.WaitForOutcomeAsync(projectId, await app.Deployments.DeployAsync(projectId));
+        Assert.True(first.Status == DeploymentStatus.Running, first.FailureReason);
+        Assert.Equal((200, "B=|R="), await app.GetAppAsync(subdomain));
+
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        await page.GotoAsync($"projects/{projectId}/variables");
+        await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.GetByTestId("add-variable").ClickAsync();
+        await page.GetByTestId("variable-key").FillAsync("PUBLIC_URL");
+        await page.GetByTestId("variable-value").FillAsync("https://example.test/$(id)");
+        await page.GetByTestId("variable-buildtime").Locator("input").CheckAsync();
+        await page.GetByTestId("save-variable").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("variables-message")).ToContainTextAsync("PUBLIC_URL saved", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("buildtime-PUBLIC_URL").Locator("input")).ToBeCheckedAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("buildtime-RUNTIME_ONLY").Locator("input")).Not.ToBeCheckedAsync();
+        await Assertions.Expect(page.GetByTestId("redeploy-banner")).ToContainTextAsync("rebuild", new() { Timeout = 30_000 });
+        await page.GetByTestId("rebuild").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("variables-message")).ToContainTextAsync("Rebuild queued", new() { Timeout = 30_000 });
+        await page.Context.CloseAsync();
+
+        var rebuild = (await app.Projects.ListDeploymentsAsync(projectId)).OrderByDescending(d => d.Id).First();
+        Assert.Equal(("rebuild", first.CommitSha), (rebuild.Trigger, rebuild.CommitSha));
+        var outcome = await app.WaitForOutcomeAsync(projectId, rebuild.Id);
+        Assert.True(outcome.Status == DeploymentStatus.Running, outcome.FailureReason);
+        await WaitForServedAsync(subdomain, "/", "B=https://example.test/$(id)|R=");
+    }
+
+    private async Task WaitForServedAsync(string subdomain, string path, string expected)
+    {
+        var body = "";
+        for (var attempt = 0; attempt < 50 && body != expected; attempt++)
+        {
+            (_, body) = await app.GetAppAsync(subdomain, path);
+            await Task.Delay(body == expected ? 0 : 200);
+        }
+
+        Assert.Equal(expected, body);
+    }
+
     // The route switches to the new container once it is healthy; the old one may still answer for a moment.
     private async Task<string> WaitForServedEnvironmentAsync(string subdomain, string expected)
     {

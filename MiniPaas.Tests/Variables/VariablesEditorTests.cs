@@ -20,6 +20,8 @@ public sealed class VariablesEditorTests(DeployAppFixture app) : IClassFixture<D
 
     public Task InitializeAsync()
     {
+        // Each step writes to and reads from PostgreSQL: on a loaded machine that can take longer than bUnit's 1 s default.
+        BunitContext.DefaultWaitTimeout = TimeSpan.FromSeconds(15);
         _ctx.Services.AddMudServices();
         _ctx.Services.AddSingleton(Store);
         _ctx.Services.AddSingleton(app.Get<ProjectSuggestions>());
@@ -40,6 +42,13 @@ public sealed class VariablesEditorTests(DeployAppFixture app) : IClassFixture<D
         var repo = await SampleRepo.CreateAsync(Deploying.DeployEngineTests.BusyboxSite("hi"));
         _repos.Add(repo);
         return await app.CreateProjectAsync(repo, $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)]);
+    }
+
+    // A disabled MudButton ignores clicks: wait until the previous action has finished.
+    private static void ClickWhenEnabled(IRenderedComponent<VariablesEditor> editor, string selector)
+    {
+        editor.WaitForAssertion(() => Assert.False(editor.Find(selector).HasAttribute("disabled")));
+        editor.Find(selector).Click();
     }
 
     [Fact]
@@ -141,10 +150,47 @@ public sealed class VariablesEditorTests(DeployAppFixture app) : IClassFixture<D
         var reloaded = _ctx.Render<VariablesEditor>(p => p.Add(e => e.ProjectId, projectId));
         reloaded.WaitForAssertion(() => reloaded.Find("[data-testid=variables-table]"));
         Assert.Empty(reloaded.FindAll("[data-testid=redeploy-banner]"));
+
+        // Marking a variable as needed at build time cannot be applied by reusing the image: the banner asks for a rebuild.
+        reloaded.Find("[data-testid=buildtime-GREETING] input").Change(true);
+        reloaded.WaitForAssertion(() => Assert.Contains("rebuild", reloaded.Find("[data-testid=redeploy-banner]").TextContent, StringComparison.Ordinal));
+        Assert.True(Assert.Single(await Store.ListAsync(projectId)).IsBuildTime);
+        reloaded.Find("[data-testid=rebuild]").Click();
+
+        reloaded.WaitForAssertion(() => Assert.Contains("Rebuild queued", reloaded.Find("[data-testid=variables-message]").TextContent, StringComparison.Ordinal));
+        var rebuild = (await app.Projects.ListDeploymentsAsync(projectId)).OrderByDescending(d => d.Id).First();
+        Assert.Equal(("rebuild", first.CommitSha), (rebuild.Trigger, rebuild.CommitSha));
+        Assert.Equal(DeploymentStatus.Running, (await app.WaitForOutcomeAsync(projectId, rebuild.Id)).Status);
+        var afterRebuild = _ctx.Render<VariablesEditor>(p => p.Add(e => e.ProjectId, projectId));
+        afterRebuild.WaitForAssertion(() => afterRebuild.Find("[data-testid=variables-table]"));
+        Assert.Empty(afterRebuild.FindAll("[data-testid=redeploy-banner]"));
     }
 
     [Fact]
-    public async Task Suggestions_ScanAcceptGenerateDismiss_SavedAndStayDismissed()
+    public async Task Add_NeededAtBuildTime_SavedMarked()
+    {
+        var projectId = await ProjectAsync("edb");
+        var editor = _ctx.Render<VariablesEditor>(p => p.Add(e => e.ProjectId, projectId));
+        editor.WaitForAssertion(() => editor.Find("[data-testid=variables-empty]"));
+
+        editor.Find("[data-testid=add-variable]").Click();
+        editor.WaitForElement("input[data-testid=variable-key]").Input("VITE_API_URL");
+        editor.WaitForElement("textarea[data-testid=variable-value]").Input("https://api.example");
+        editor.Find("[data-testid=variable-buildtime] input").Change(true);
+        editor.Find("[data-testid=save-variable]").Click();
+
+        editor.WaitForAssertion(() => Assert.Contains("VITE_API_URL saved", editor.Find("[data-testid=variables-message]").TextContent, StringComparison.Ordinal));
+        var saved = Assert.Single(await Store.ListAsync(projectId));
+        Assert.True(saved.IsBuildTime);
+        editor.WaitForAssertion(() => Assert.True(editor.Find("[data-testid=buildtime-VITE_API_URL] input").HasAttribute("checked")));
+        Assert.Equal(["build-time on", "created"], (await Store.ListAuditAsync(projectId)).Select(a => a.Action));
+        editor.WaitForAssertion(() => Assert.Equal(2, editor.FindAll("[data-testid=history-row]").Count));
+        Assert.Contains("VITE_API_URL", editor.Find("[data-testid=history-row]").TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("api.example", editor.Find("[data-testid=variables-history]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Suggestions_ShownWithoutAskingAcceptGenerateDismiss_SavedAndStayDismissed()
     {
         var repo = await SampleRepo.CreateAsync(new Dictionary<string, string>
         {
@@ -158,8 +204,7 @@ public sealed class VariablesEditorTests(DeployAppFixture app) : IClassFixture<D
         var editor = _ctx.Render<VariablesEditor>(p => p.Add(e => e.ProjectId, projectId));
         editor.WaitForAssertion(() => editor.Find("[data-testid=variables-table]"));
 
-        editor.Find("[data-testid=scan-suggestions]").Click();
-
+        // No click: the scan made when the project was created (or, if it is not there yet, the editor's own) is shown.
         editor.WaitForAssertion(() => Assert.Equal(
             ["suggestion-API_SECRET", "suggestion-DATABASE_URL", "suggestion-LOG_LEVEL", "suggestion-NODE_ENV"],
             editor.FindAll("tr[data-testid^=suggestion-]").Select(r => r.GetAttribute("data-testid"))), TimeSpan.FromSeconds(20));
@@ -167,14 +212,15 @@ public sealed class VariablesEditorTests(DeployAppFixture app) : IClassFixture<D
         Assert.Contains("Express app (package.json)", editor.Find("[data-testid=suggestion-NODE_ENV]").TextContent, StringComparison.Ordinal);
         Assert.Contains("package.json:3", editor.Find("[data-testid=suggestion-NODE_ENV]").TextContent, StringComparison.Ordinal);
         Assert.Contains("DATABASE_URL", editor.Find("[data-testid=missing-variables]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Commit ", editor.Find("[data-testid=scan-info]").TextContent, StringComparison.Ordinal);
 
         editor.Find("[data-testid=accept-NODE_ENV]").Click();
         editor.WaitForAssertion(() => Assert.Empty(editor.FindAll("[data-testid=suggestion-NODE_ENV]")));
-        editor.WaitForElement("[data-testid=generate-API_SECRET]").Click();
+        ClickWhenEnabled(editor, "[data-testid=generate-API_SECRET]");
         editor.WaitForAssertion(() => Assert.Empty(editor.FindAll("[data-testid=suggestion-API_SECRET]")));
-        editor.WaitForElement("[data-testid=dismiss-LOG_LEVEL]").Click();
+        ClickWhenEnabled(editor, "[data-testid=dismiss-LOG_LEVEL]");
         editor.WaitForAssertion(() => Assert.Empty(editor.FindAll("[data-testid=suggestion-LOG_LEVEL]")));
-        editor.WaitForElement("[data-testid=accept-DATABASE_URL]").Click();
+        ClickWhenEnabled(editor, "[data-testid=accept-DATABASE_URL]");
         editor.WaitForAssertion(() => Assert.Equal("DATABASE_URL", editor.Find("input[data-testid=variable-key]").GetAttribute("value")));
 
         var stored = (await Store.ListAsync(projectId)).ToDictionary(v => v.Key, v => v.Value);
@@ -183,5 +229,29 @@ public sealed class VariablesEditorTests(DeployAppFixture app) : IClassFixture<D
         var rescan = await app.Get<ProjectSuggestions>().ScanAsync(projectId);
         Assert.Equal(["DATABASE_URL"], rescan.Suggestions.Select(s => s.Key));
         Assert.Contains((await Store.ListAuditAsync(projectId)), a => a.Key == "LOG_LEVEL" && a.Action == "dismissed" && a.Actor == "owner");
+    }
+
+    [Fact]
+    public async Task Suggestions_AcceptAll_SavesProposedAndGeneratedLeavesThoseNeedingAValue()
+    {
+        var repo = await SampleRepo.CreateAsync(new Dictionary<string, string>
+        {
+            [".env.example"] = "SESSION_TOKEN=\nLOG_LEVEL=debug\nUPSTREAM_HOST=\n",
+        });
+        _repos.Add(repo);
+        var projectId = await app.CreateProjectAsync(repo, $"edl-{Guid.NewGuid():N}"[..13]);
+        var editor = _ctx.Render<VariablesEditor>(p => p.Add(e => e.ProjectId, projectId));
+        editor.WaitForAssertion(() => Assert.Equal(3, editor.FindAll("tr[data-testid^=suggestion-]").Count), TimeSpan.FromSeconds(20));
+        Assert.Contains("listed in .env.example (.env.example:3)", editor.Find("[data-testid=suggestion-UPSTREAM_HOST]").TextContent, StringComparison.Ordinal);
+
+        editor.Find("[data-testid=accept-all]").Click();
+
+        editor.WaitForAssertion(() => Assert.Equal(["suggestion-UPSTREAM_HOST"], editor.FindAll("tr[data-testid^=suggestion-]").Select(r => r.GetAttribute("data-testid"))));
+        editor.WaitForAssertion(() => Assert.Contains("1 suggestion(s) have no value", editor.Find("[data-testid=suggestions-message]").TextContent, StringComparison.Ordinal));
+        editor.WaitForAssertion(() => editor.Find("[data-testid=value-SESSION_TOKEN]"));
+        var stored = (await Store.ListAsync(projectId)).ToDictionary(v => v.Key, v => v.Value);
+        Assert.Equal("debug", stored["LOG_LEVEL"]);
+        Assert.Matches("^[A-Za-z0-9_-]{43}$", stored["SESSION_TOKEN"]);
+        Assert.Equal(2, stored.Count);
     }
 }

@@ -1,5 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using MiniPaas.Core.Configuration;
+using MiniPaas.Core.Git;
 using MiniPaas.Core.Persistence;
 using MiniPaas.Core.Variables;
 using MiniPaas.Tests.Shared;
@@ -19,6 +22,10 @@ internal static class VariablesTestStore
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(contexts);
+        // The suggestions (part of the variables' registrations) clone through git into the workspace.
+        services.AddOptions<MiniPaasOptions>();
+        services.AddSingleton<WorkspaceDirectory>();
+        services.AddSingleton<IGitClient>(sp => new CliGitClient(sp.GetRequiredService<ILogger<CliGitClient>>()));
         services.AddMiniPaasVariableServices();
         return services.BuildServiceProvider();
     }

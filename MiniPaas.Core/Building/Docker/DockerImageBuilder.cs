@@ -26,12 +26,23 @@ internal sealed partial class DockerImageBuilder(
         CancellationToken ct = default) =>
         BuildAsync(contextDirectory, dockerfilePath, imageTag, labels, [], output, ct);
 
+    public Task<ImageBuildResult> BuildAsync(
+        string contextDirectory,
+        string dockerfilePath,
+        string imageTag,
+        IReadOnlyDictionary<string, string> labels,
+        IReadOnlyList<BuildContextFile> extraFiles,
+        IProgress<BuildOutputLine> output,
+        CancellationToken ct = default) =>
+        BuildAsync(contextDirectory, dockerfilePath, imageTag, labels, extraFiles, new Dictionary<string, string>(), output, ct);
+
     public async Task<ImageBuildResult> BuildAsync(
         string contextDirectory,
         string dockerfilePath,
         string imageTag,
         IReadOnlyDictionary<string, string> labels,
         IReadOnlyList<BuildContextFile> extraFiles,
+        IReadOnlyDictionary<string, string> buildArguments,
         IProgress<BuildOutputLine> output,
         CancellationToken ct = default)
     {
@@ -40,6 +51,7 @@ internal sealed partial class DockerImageBuilder(
         ArgumentException.ThrowIfNullOrEmpty(imageTag);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(extraFiles);
+        ArgumentNullException.ThrowIfNull(buildArguments);
         ArgumentNullException.ThrowIfNull(output);
 
         var dockerfile = dockerfilePath.Replace('\\', '/').TrimStart('/');
@@ -68,6 +80,8 @@ internal sealed partial class DockerImageBuilder(
                     Dockerfile = dockerfile,
                     Tags = [imageTag],
                     Labels = labels.ToDictionary(),
+                    // Sent as JSON in the API request, never through a shell; the engine hands each value only to a matching ARG.
+                    BuildArgs = buildArguments.Count > 0 ? buildArguments.ToDictionary() : null,
                     NetworkMode = string.IsNullOrWhiteSpace(settings.NetworkMode) ? null : settings.NetworkMode,
                     CPUPeriod = settings.BuildCpus > 0 ? CpuPeriod : null,
                     CPUQuota = settings.BuildCpus > 0 ? (long)Math.Round(settings.BuildCpus * CpuPeriod) : null,

@@ -249,9 +249,9 @@ namespace MiniPaas.Core.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("encrypted_value");
 
-                    b.Property<bool>("IsSecret")
+                    b.Property<bool>("IsBuildTime")
                         .HasColumnType("boolean")
-                        .HasColumnName("is_secret");
+                        .HasColumnName("is_build_time");
 
                     b.Property<string>("Key")
                         .IsRequired()
@@ -730,6 +730,39 @@ namespace MiniPaas.Core.Persistence.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("MiniPaas.Core.Persistence.VariableScanRecord", b =>
+                {
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("CommitSha")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("commit_sha");
+
+                    b.Property<DateTimeOffset>("ScannedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scanned_at");
+
+                    b.Property<string>("Suggestions")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("suggestions");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("trigger");
+
+                    b.HasKey("ProjectId")
+                        .HasName("pk_variable_scans");
+
+                    b.ToTable("variable_scans", (string)null);
+                });
+
             modelBuilder.Entity("MiniPaas.Core.Persistence.BuildLogRecord", b =>
                 {
                     b.HasOne("MiniPaas.Core.Persistence.DeploymentRecord", null)
@@ -802,6 +835,16 @@ namespace MiniPaas.Core.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_runtime_logs_projects_project_id");
+                });
+
+            modelBuilder.Entity("MiniPaas.Core.Persistence.VariableScanRecord", b =>
+                {
+                    b.HasOne("MiniPaas.Core.Persistence.ProjectRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_variable_scans_projects_project_id");
                 });
 
             modelBuilder.Entity("MiniPaas.Core.Persistence.ProjectRecord", b =>

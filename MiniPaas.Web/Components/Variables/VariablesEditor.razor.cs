@@ -15,12 +15,15 @@ namespace MiniPaas.Web.Components.Variables;
 /// </summary>
 public sealed partial class VariablesEditor(
     ProjectVariables store,
-    ProjectSuggestions suggestionSource,
     ProjectService projects,
     DeploymentService deployments,
     IJSRuntime js) : IAsyncDisposable
 {
     private const string Mask = "••••••••";
+
+    private const string BuildTimeHelp =
+        "Needed at build time: also passed to the image build as a build argument (a generated Dockerfile declares ARG for it; " +
+        "your own Dockerfile needs `ARG NAME`). Build arguments can be read back from the image's history: mark only what the build needs.";
 
     private readonly CancellationTokenSource _disposed = new();
     private readonly HashSet<string> _revealed = new(StringComparer.Ordinal);
@@ -38,10 +41,11 @@ public sealed partial class VariablesEditor(
     private IReadOnlyList<VariableImportChange>? _preview;
     private IJSObjectReference? _module;
     private string _fileName = "variables.env";
-    private bool _scanning;
-    private string? _scanError;
-    private List<VariableSuggestion>? _suggestions;
-    private IReadOnlyList<VariableSuggestion>? _missing;
+    private string _actor = "owner";
+    private bool _rebuildNeeded;
+    private string? _runningCommit;
+    private VariableSuggestionsPanel? _suggestionsPanel;
+    private VariableHistory? _history;
 
     /// <summary>The project whose variables are edited. Required; no default.</summary>
     [Parameter, EditorRequired]
@@ -51,7 +55,11 @@ public sealed partial class VariablesEditor(
     [CascadingParameter]
     public Task<AuthenticationState>? AuthenticationState { get; set; }
 
-    protected override Task OnParametersSetAsync() => LoadAsync();
+    protected override async Task OnParametersSetAsync()
+    {
+        _actor = await ActorAsync();
+        await LoadAsync();
+    }
 
     private async Task LoadAsync()
     {
@@ -62,11 +70,21 @@ public sealed partial class VariablesEditor(
             var project = await projects.GetAsync(ProjectId, _disposed.Token);
             var running = project?.Live;
             var changed = await store.LastChangedAtAsync(ProjectId, _disposed.Token);
-            _redeployNeeded = running is not null && changed is { } at && at > (running.StartedAt ?? running.CreatedAt);
+            var since = running?.StartedAt ?? running?.CreatedAt;
+            _redeployNeeded = running is not null && changed is { } at && at > since;
+            _rebuildNeeded = _redeployNeeded && await BuildInputsChangedSinceAsync(variables, since!.Value);
+            _runningCommit = running?.CommitSha;
             // Browsers refuse to save dot-files under their own name (Chromium strips the dot): name it after the project.
             _fileName = project is null ? "variables.env" : $"{project.Name}.env";
             _variables = variables;
             _loadError = null;
+            if (_suggestionsPanel is not null)
+            {
+                // A key just set or deleted leaves or rejoins the suggestions.
+                await _suggestionsPanel.RefreshAsync();
+            }
+
+            await (_history?.RefreshAsync() ?? Task.CompletedTask);
         }
         catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
         {
@@ -77,6 +95,15 @@ public sealed partial class VariablesEditor(
         {
             _loadError = ex.Message;
         }
+    }
+
+    // A redeploy reuses the running image: enough for the container's Env, not for what the build saw.
+    private async Task<bool> BuildInputsChangedSinceAsync(IReadOnlyList<ProjectVariable> variables, DateTimeOffset since)
+    {
+        var buildTime = variables.Where(v => v.IsBuildTime).Select(v => v.Key).ToHashSet(StringComparer.Ordinal);
+        var audit = await store.ListAuditAsync(ProjectId, ct: _disposed.Token);
+        return audit.Any(a => a.At > since
+            && (a.Action is ProjectVariables.BuildTimeOnAction or ProjectVariables.BuildTimeOffAction || buildTime.Contains(a.Key)));
     }
 
     private async Task<string> ActorAsync()
@@ -125,11 +152,16 @@ public sealed partial class VariablesEditor(
         _busy = true;
         try
         {
-            var result = await store.SetAsync(ProjectId, _editing.Key, _editing.Value ?? "", await ActorAsync(), _disposed.Token);
+            var result = await store.SetAsync(ProjectId, _editing.Key, _editing.Value ?? "", _actor, _disposed.Token);
             if (!result.Succeeded)
             {
                 Show(result.Error!, Severity.Error);
                 return;
+            }
+
+            if (_editing.IsNew && _editing.IsBuildTime)
+            {
+                await store.SetBuildTimeAsync(ProjectId, _editing.Key, true, _actor, _disposed.Token);
             }
 
             Show(result.Warnings.Count > 0 ? $"{_editing.Key} saved. {string.Join(" ", result.Warnings)}" : $"{_editing.Key} saved.",
@@ -148,7 +180,7 @@ public sealed partial class VariablesEditor(
         _busy = true;
         try
         {
-            await store.DeleteAsync(ProjectId, key, await ActorAsync(), _disposed.Token);
+            await store.DeleteAsync(ProjectId, key, _actor, _disposed.Token);
             _revealed.Remove(key);
             Show($"{key} deleted.", Severity.Success);
             await LoadAsync();
@@ -192,7 +224,7 @@ public sealed partial class VariablesEditor(
         _busy = true;
         try
         {
-            var result = await store.SetManyAsync(ProjectId, saving, await ActorAsync(), _disposed.Token);
+            var result = await store.SetManyAsync(ProjectId, saving, _actor, _disposed.Token);
             if (!result.Succeeded)
             {
                 Show(result.Error!, Severity.Error);
@@ -233,12 +265,32 @@ public sealed partial class VariablesEditor(
         Show($"{variable.Key} copied to the clipboard.", Severity.Info);
     }
 
+    private async Task RebuildAsync()
+    {
+        _busy = true;
+        try
+        {
+            // The running commit again, built afresh, so only the variables differ.
+            var id = await deployments.DeployAsync(ProjectId, "rebuild", _actor, _runningCommit, _disposed.Token);
+            Show($"Rebuild queued (deployment {id}).", Severity.Success);
+            _rebuildNeeded = _redeployNeeded = false;
+        }
+        catch (DeploymentException ex)
+        {
+            Show(ex.Message, Severity.Error);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
     private async Task RedeployAsync()
     {
         _busy = true;
         try
         {
-            var id = await deployments.RedeployAsync(ProjectId, await ActorAsync(), _disposed.Token);
+            var id = await deployments.RedeployAsync(ProjectId, _actor, _disposed.Token);
             Show($"Redeploy queued (deployment {id}).", Severity.Success);
             _redeployNeeded = false;
         }
@@ -252,76 +304,24 @@ public sealed partial class VariablesEditor(
         }
     }
 
-    private async Task ScanAsync()
+    private async Task SetBuildTimeAsync(string key, bool isBuildTime)
     {
-        _scanning = true;
-        _scanError = null;
-        try
-        {
-            var scan = await suggestionSource.ScanAsync(ProjectId, _disposed.Token);
-            _suggestions = [.. scan.Suggestions];
-            _missing = scan.Missing;
-        }
-        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
-        {
-        }
-#pragma warning disable CA1031 // A failed clone or scan is shown next to the button; the editor keeps working.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            _scanError = $"The repository could not be scanned: {ex.Message}";
-        }
-        finally
-        {
-            _scanning = false;
-        }
-    }
-
-    // A proposed value is taken as is; a secret without one gets a generated value; anything else needs the user's value.
-    private async Task AcceptAsync(VariableSuggestion suggestion)
-    {
-        var value = suggestion.SuggestedValue ?? (suggestion.IsSecretLike ? VariableSuggestion.GenerateSecretValue() : null);
-        if (value is null)
-        {
-            _pasting = false;
-            _editing = new EditModel { Key = suggestion.Key, IsNew = true };
-            _suggestions?.Remove(suggestion);
-            return;
-        }
-
-        await SaveSuggestionsAsync([new(suggestion.Key, value)]);
-    }
-
-    private Task GenerateAsync(VariableSuggestion suggestion) =>
-        SaveSuggestionsAsync([new(suggestion.Key, VariableSuggestion.GenerateSecretValue())]);
-
-    private Task AcceptAllAsync() =>
-        SaveSuggestionsAsync((_suggestions ?? [])
-            .Where(s => s.SuggestedValue is not null || s.IsSecretLike)
-            .Select(s => new KeyValuePair<string, string>(s.Key, s.SuggestedValue ?? VariableSuggestion.GenerateSecretValue()))
-            .ToList());
-
-    private async Task SaveSuggestionsAsync(List<KeyValuePair<string, string>> values)
-    {
-        if (values.Count == 0)
-        {
-            Show("Nothing to accept without a value: accept the remaining suggestions one by one and type their values.", Severity.Info);
-            return;
-        }
-
         _busy = true;
         try
         {
-            var result = await store.SetManyAsync(ProjectId, values, await ActorAsync(), _disposed.Token);
-            if (!result.Succeeded)
+            if (!await store.SetBuildTimeAsync(ProjectId, key, isBuildTime, _actor, _disposed.Token))
             {
-                Show(result.Error!, Severity.Error);
-                return;
+                Show($"{key} no longer exists.", Severity.Error);
+            }
+            else
+            {
+                var secret = isBuildTime && VariableSuggestion.LooksSecret(key);
+                Show(!isBuildTime ? $"{key} now reaches the container only."
+                    : secret ? $"{key} is now passed to the image build as well (ARG {key}). It looks like a secret: build arguments can be read back from the image's history."
+                    : $"{key} is now passed to the image build as well (ARG {key}).",
+                    secret ? Severity.Warning : Severity.Success);
             }
 
-            var keys = values.Select(v => v.Key).ToHashSet(StringComparer.Ordinal);
-            _suggestions?.RemoveAll(s => keys.Contains(s.Key));
-            Show($"{string.Join(", ", keys)} saved.", Severity.Success);
             await LoadAsync();
         }
         finally
@@ -330,10 +330,17 @@ public sealed partial class VariablesEditor(
         }
     }
 
-    private async Task DismissAsync(VariableSuggestion suggestion)
+    private async Task SuggestionsSavedAsync(IReadOnlyCollection<string> keys)
     {
-        await suggestionSource.DismissAsync(ProjectId, suggestion.Key, await ActorAsync(), _disposed.Token);
-        _suggestions?.Remove(suggestion);
+        Show($"{string.Join(", ", keys)} saved.", Severity.Success);
+        await LoadAsync();
+    }
+
+    // An accepted suggestion with nothing to propose: the add form opens with its key, for the user's value.
+    private void AskValue(string key)
+    {
+        _pasting = false;
+        _editing = new EditModel { Key = key, IsNew = true };
     }
 
     private async Task<IJSObjectReference> ModuleAsync() =>
@@ -385,5 +392,7 @@ public sealed partial class VariablesEditor(
         public string? Value { get; set; } = "";
 
         public bool IsNew { get; init; }
+
+        public bool IsBuildTime { get; set; }
     }
 }

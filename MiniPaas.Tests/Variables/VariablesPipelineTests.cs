@@ -1,0 +1,155 @@
+using Microsoft.EntityFrameworkCore;
+using MiniPaas.Core.Persistence;
+using MiniPaas.Core.Variables;
+using MiniPaas.Tests.Shared;
+
+namespace MiniPaas.Tests.Variables;
+
+/// <summary>
+/// Variables in the deploy pipeline on the real engine and real PostgreSQL: only variables marked "needed at build time"
+/// reach the image build (as build arguments); the repository is scanned for suggestions when the project is created and
+/// on each deploy.
+/// </summary>
+[Trait("Needs", "Docker")]
+public sealed class VariablesPipelineTests(DeployAppFixture app) : IClassFixture<DeployAppFixture>
+{
+    private const string BuildValue = "built $(id) \"quoted\" ${RUNTIME_ONLY}x";
+
+    private static string Subdomain(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
+
+    private async Task<long> ProjectWithVariablesAsync(SampleRepo repo, string subdomain)
+    {
+        var projectId = await app.CreateProjectAsync(repo, subdomain);
+        var variables = app.Get<ProjectVariables>();
+        var set = await variables.SetManyAsync(projectId, [new("BUILD_FLAG", BuildValue), new("RUNTIME_ONLY", "runtime-secret")], "tests");
+        Assert.True(set.Succeeded, set.Error);
+        Assert.True(await variables.SetBuildTimeAsync(projectId, "BUILD_FLAG", true, "tests"));
+        return projectId;
+    }
+
+    [Fact]
+    public async Task Deploy_OwnDockerfile_OnlyBuildTimeVariableVisibleDuringBuildBothAtRuntime()
+    {
+        // Both names are declared with ARG: what decides whether the build sees a value is MiniPaas's build arguments only.
+        using var repo = await SampleRepo.CreateAsync(new Dictionary<string, string>
+        {
+            ["Dockerfile"] = $$"""
+                FROM {{DockerEngineFixture.BusyboxImage}}
+                ARG BUILD_FLAG
+                ARG RUNTIME_ONLY
+                RUN ["sh", "-c", "mkdir -p /www && printf 'B=%s|R=%s' \"$BUILD_FLAG\" \"$RUNTIME_ONLY\" > /www/build.txt"]
+                CMD ["sh", "-c", "cat /proc/1/environ > /www/environ && exec httpd -f -p $PORT -h /www"]
+                """,
+        });
+        var subdomain = Subdomain("bld");
+        var projectId = await ProjectWithVariablesAsync(repo, subdomain);
+
+        var outcome = await app.WaitForOutcomeAsync(projectId, await app.Deployments.DeployAsync(projectId));
+
+        Assert.True(outcome.Status == DeploymentStatus.Running, outcome.FailureReason);
+        // ${RUNTIME_ONLY} inside the value is expanded from the project's variables, and nothing else is interpreted.
+        Assert.Equal((200, "B=built $(id) \"quoted\" runtime-secretx|R="), await app.GetAppAsync(subdomain, "/build.txt"));
+        var (_, environ) = await app.GetAppAsync(subdomain, "/environ");
+        var entries = environ.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("RUNTIME_ONLY=runtime-secret", entries);
+        Assert.Contains("BUILD_FLAG=built $(id) \"quoted\" runtime-secretx", entries);
+        var log = await BuildLogAsync(outcome.Id, "Build arguments");
+        Assert.Contains(log, l => l.Contains("Build arguments (variables needed at build time): BUILD_FLAG", StringComparison.Ordinal));
+        Assert.DoesNotContain(log, l => l.Contains("runtime-secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Deploy_GeneratedDockerfile_DeclaresOnlyBuildTimeVariablesAndBuildSeesThem()
+    {
+        // npm runs the build script during the image build: it records what the build saw, the server serves it.
+        using var repo = await SampleRepo.CreateAsync(new Dictionary<string, string>
+        {
+            ["package.json"] = """
+                { "name": "sample", "version": "1.0.0",
+                  "scripts": { "build": "node build.js", "start": "node server.js" } }
+                """,
+            ["build.js"] = """
+                require('fs').writeFileSync('build.txt', 'B=' + (process.env.BUILD_FLAG || '') + '|R=' + (process.env.RUNTIME_ONLY || ''));
+                """,
+            ["server.js"] = """
+                const seen = require('fs').readFileSync(__dirname + '/build.txt', 'utf8');
+                require('http').createServer((req, res) => res.end(seen + '|runtime=' + process.env.RUNTIME_ONLY)).listen(process.env.PORT);
+                """,
+        });
+        var subdomain = Subdomain("gen");
+        var projectId = await ProjectWithVariablesAsync(repo, subdomain);
+
+        var outcome = await app.WaitForOutcomeAsync(projectId, await app.Deployments.DeployAsync(projectId), TimeSpan.FromMinutes(4));
+
+        Assert.True(outcome.Status == DeploymentStatus.Running, outcome.FailureReason);
+        Assert.Equal((200, "B=built $(id) \"quoted\" runtime-secretx|R=|runtime=runtime-secret"), await app.GetAppAsync(subdomain));
+        var dockerfile = await app.Projects.GetGeneratedDockerfileAsync(outcome.Id);
+        Assert.Contains("ARG BUILD_FLAG", dockerfile, StringComparison.Ordinal);
+        Assert.DoesNotContain("RUNTIME_ONLY", dockerfile, StringComparison.Ordinal);
+        Assert.DoesNotContain("built", dockerfile, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateThenDeploy_RepositoryScannedEachTimeWithFileAndLine()
+    {
+        using var repo = await SampleRepo.CreateAsync(new Dictionary<string, string>
+        {
+            ["Dockerfile"] = $$"""
+                FROM {{DockerEngineFixture.BusyboxImage}}
+                COPY index.html /www/index.html
+                CMD ["sh", "-c", "exec httpd -f -p $PORT -h /www"]
+                """,
+            ["index.html"] = "hi",
+            ["worker.js"] = "// reads its settings\nconst url = process.env.QUEUE_URL;\n",
+            [".env.example"] = "SESSION_SECRET=\n",
+        });
+        var suggestions = app.Get<ProjectSuggestions>();
+
+        var projectId = await app.CreateProjectAsync(repo, Subdomain("scn"));
+
+        var created = await PollAsync(() => suggestions.LatestAsync(projectId), s => s is not null);
+        Assert.Equal(ProjectSuggestions.CreatedTrigger, created!.Trigger);
+        Assert.Equal(["QUEUE_URL", "SESSION_SECRET"], created.Suggestions.Select(s => s.Key));
+        Assert.Equal("read by process.env (worker.js:2)", created.Suggestions[0].Reason);
+        Assert.Equal("listed in .env.example (.env.example:1)", created.Suggestions[1].Reason);
+        Assert.Equal(["QUEUE_URL"], created.Missing.Select(m => m.Key));
+
+        await repo.CommitAsync(new Dictionary<string, string> { ["mailer.js"] = "\n\nconst host = process.env.SMTP_HOST;\n" }, "mailer");
+        await suggestions.DismissAsync(projectId, "SESSION_SECRET", "tests");
+        var outcome = await app.WaitForOutcomeAsync(projectId, await app.Deployments.DeployAsync(projectId));
+
+        Assert.True(outcome.Status == DeploymentStatus.Running, outcome.FailureReason);
+        var deployed = await suggestions.LatestAsync(projectId);
+        Assert.Equal(ProjectSuggestions.DeployTrigger, deployed!.Trigger);
+        Assert.Equal(outcome.CommitSha, deployed.CommitSha);
+        Assert.Equal(["QUEUE_URL", "SMTP_HOST"], deployed.Suggestions.Select(s => s.Key));
+        Assert.Equal("read by process.env (mailer.js:3)", deployed.Suggestions[1].Reason);
+        var log = await BuildLogAsync(outcome.Id, "without a default");
+        Assert.Contains(log, l => l.Contains("QUEUE_URL (worker.js:2)", StringComparison.Ordinal) && l.Contains("SMTP_HOST (mailer.js:3)", StringComparison.Ordinal));
+    }
+
+    // Build log lines are persisted in batches: poll until the expected line is there.
+    private async Task<IReadOnlyList<string>> BuildLogAsync(long deploymentId, string expected)
+    {
+        return await PollAsync(async () =>
+        {
+            await using var db = new MiniPaasDbContext(MiniPaasDbContext.CreateOptions(app.DatabaseConnectionString));
+            return (IReadOnlyList<string>)await db.BuildLogs.Where(l => l.DeploymentId == deploymentId).OrderBy(l => l.Seq).Select(l => l.Line).ToListAsync();
+        }, lines => lines.Any(l => l.Contains(expected, StringComparison.Ordinal)));
+    }
+
+    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}
