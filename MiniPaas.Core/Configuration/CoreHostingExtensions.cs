@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using MiniPaas.Core.Analytics.Stats;
 using MiniPaas.Core.Building;
 using MiniPaas.Core.Persistence;
 using MiniPaas.Core.Deploying.Docker;
@@ -30,6 +31,7 @@ public static class CoreHostingExtensions
         builder.AddMiniPaasDocker();
         builder.AddMiniPaasVariables();
         builder.AddMiniPaasDeploying();
+        builder.AddMiniPaasContainerStats();
         StartupOptionsCheck.RegisterFirst(builder.Services);
         return builder;
     }
