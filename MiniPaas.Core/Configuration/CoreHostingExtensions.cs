@@ -4,6 +4,7 @@ using MiniPaas.Core.Analytics.Stats;
 using MiniPaas.Core.Building;
 using MiniPaas.Core.Persistence;
 using MiniPaas.Core.Deploying.Docker;
+using MiniPaas.Core.Ingress.Traefik;
 using MiniPaas.Core.Variables;
 
 namespace MiniPaas.Core.Configuration;
@@ -32,6 +33,7 @@ public static class CoreHostingExtensions
         builder.AddMiniPaasVariables();
         builder.AddMiniPaasDeploying();
         builder.AddMiniPaasContainerStats();
+        builder.AddMiniPaasTraefik();
         StartupOptionsCheck.RegisterFirst(builder.Services);
         return builder;
     }

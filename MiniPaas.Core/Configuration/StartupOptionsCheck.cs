@@ -21,6 +21,7 @@ internal sealed class StartupOptionsCheck : IHostedService
         Collect<IngressOptions>(services, failures);
         Collect<BuilderOptions>(services, failures);
         Collect<Analytics.Stats.ContainerStatsOptions>(services, failures);
+        Collect<Ingress.Traefik.TraefikOptions>(services, failures);
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(MiniPaasOptions), failures);

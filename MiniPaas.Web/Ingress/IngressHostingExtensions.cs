@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using MiniPaas.Core.Configuration;
 using MiniPaas.Core.Ingress;
 using Yarp.ReverseProxy.Configuration;
@@ -58,8 +59,10 @@ public static partial class IngressHostingExtensions
         }
 
         var handler = app.Services.GetRequiredService<AppIngressHandler>();
+        // In Traefik mode Traefik serves the apps; the embedded ingress only explains that to a request that reaches it.
+        var servedByTraefik = app.Services.GetRequiredService<IOptions<IngressOptions>>().Value.IsTraefik;
         app.Use((context, next) => handler.MatchSubdomain(context.Request.Host) is { } subdomain
-            ? handler.HandleAsync(context, subdomain)
+            ? servedByTraefik ? IngressPages.WriteServedByTraefikAsync(context, subdomain) : handler.HandleAsync(context, subdomain)
             : next(context));
         return app;
     }
