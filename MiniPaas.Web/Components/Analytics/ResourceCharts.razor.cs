@@ -166,6 +166,10 @@ public sealed partial class ResourceCharts(
         var labelSpacing = TimeSpan.FromTicks(Math.Max(Range.Ticks / 6, TimeSpan.FromMinutes(1).Ticks));
         _cpuOptions.TimeLabelSpacing = labelSpacing;
         _memoryOptions.TimeLabelSpacing = labelSpacing;
+        // Markers keep a young series visible: a line needs two points, a marker one.
+        var showMarkers = _points.Count <= 30;
+        _cpuOptions.ShowDataMarkers = showMarkers;
+        _memoryOptions.ShowDataMarkers = showMarkers;
         var format = Range > TimeSpan.FromDays(1) ? "MM-dd HH:mm" : "HH:mm";
         _cpuOptions.TimeLabelFormat = format;
         _memoryOptions.TimeLabelFormat = format;
