@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MiniPaas.Core.Analytics;
+using MiniPaas.Core.Analytics.Stats;
 using MiniPaas.Core.Building;
 using MiniPaas.Core.Persistence;
 using MiniPaas.Core.Deploying.Docker;
+using MiniPaas.Core.Ingress.Traefik;
 using MiniPaas.Core.Variables;
 
 namespace MiniPaas.Core.Configuration;
@@ -32,6 +34,8 @@ public static class CoreHostingExtensions
         builder.AddMiniPaasVariables();
         builder.AddMiniPaasDeploying();
         builder.AddMiniPaasAnalytics();
+        builder.AddMiniPaasContainerStats();
+        builder.AddMiniPaasTraefik();
         StartupOptionsCheck.RegisterFirst(builder.Services);
         return builder;
     }

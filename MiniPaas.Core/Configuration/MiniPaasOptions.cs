@@ -89,6 +89,9 @@ public sealed class IngressOptions
 
     /// <summary>Domain under which apps live. Default: <c>localhost</c>.</summary>
     public string AppsDomain { get; set; } = "localhost";
+
+    /// <summary>True when Traefik (not the embedded YARP ingress) serves the apps.</summary>
+    public bool IsTraefik => string.Equals(Mode, "Traefik", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>Settings of the image builder (<c>MiniPaas:Builder</c>).</summary>

@@ -22,6 +22,8 @@ internal sealed class StartupOptionsCheck : IHostedService
         Collect<BuilderOptions>(services, failures);
         Collect<Analytics.AnalyticsOptions>(services, failures);
         Collect<Analytics.AnalyticsRetentionOptions>(services, failures);
+        Collect<Analytics.Stats.ContainerStatsOptions>(services, failures);
+        Collect<Ingress.Traefik.TraefikOptions>(services, failures);
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(MiniPaasOptions), failures);

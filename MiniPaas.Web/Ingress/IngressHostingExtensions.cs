@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using MiniPaas.Core.Configuration;
 using MiniPaas.Core.Ingress;
 using Yarp.ReverseProxy.Configuration;
@@ -58,7 +59,17 @@ public static partial class IngressHostingExtensions
         }
 
         var handler = app.Services.GetRequiredService<AppIngressHandler>();
-        app.Use((context, next) => handler.TryHandleAsync(context) ?? next(context));
+        // In Traefik mode Traefik serves the apps; the embedded ingress only explains that to a request that reaches it.
+        if (app.Services.GetRequiredService<IOptions<IngressOptions>>().Value.IsTraefik)
+        {
+            app.Use((context, next) => handler.MatchSubdomain(context.Request.Host) is { } subdomain
+                ? IngressPages.WriteServedByTraefikAsync(context, subdomain)
+                : next(context));
+        }
+        else
+        {
+            app.Use((context, next) => handler.TryHandleAsync(context) ?? next(context));
+        }
 
         // WebApplication would otherwise insert its implicit UseRouting at the very start of the pipeline, so every app
         // request would first be matched against the dashboard's endpoints (Blazor pages, static assets) for nothing.

@@ -31,6 +31,13 @@ internal static class IngressPages
             $"<p>The app <b>{name}</b> {what}. It may be starting, crashed, or listening on another port than <code>PORT</code>; check its runtime logs in the dashboard.</p>");
     }
 
+    public static Task WriteServedByTraefikAsync(HttpContext context, string subdomain)
+    {
+        var name = WebUtility.HtmlEncode(subdomain);
+        return WriteAsync(context, StatusCodes.Status404NotFound, $"{name} is served by Traefik",
+            $"<p>This MiniPaas runs in Traefik mode (<code>MiniPaas:Ingress:Mode=Traefik</code>): open <b>{name}</b> through Traefik's entry point, not MiniPaas's own app port.</p>");
+    }
+
     private static async Task WriteAsync(HttpContext context, int statusCode, string title, string body, int? refreshSeconds = null)
     {
         var response = context.Response;

@@ -6,6 +6,7 @@ using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MiniPaas.Core.Configuration;
+using MiniPaas.Core.Ingress;
 using MiniPaas.Core.Networking;
 
 namespace MiniPaas.Core.Deploying.Docker;
@@ -19,7 +20,8 @@ public sealed partial class DockerContainerRuntime(
     DockerClientProvider clients,
     IOptions<RuntimeOptions> runtimeOptions,
     TimeProvider timeProvider,
-    ILogger<DockerContainerRuntime> logger) : IContainerRuntime, IDisposable
+    ILogger<DockerContainerRuntime> logger,
+    IIngressContainerLabels? ingressLabels = null) : IContainerRuntime, IDisposable
 {
     /// <summary>Seconds the engine waits after SIGTERM before SIGKILL; apps get <c>--init</c> so signals reach them.</summary>
     internal const int StopTimeoutSeconds = 5;
@@ -70,6 +72,14 @@ public sealed partial class DockerContainerRuntime(
         {
             [ContainerLabels.Managed] = "true",
         };
+        // The ingress's own labels (Traefik's router and port) need the port, which is only known here.
+        if (ingressLabels is not null && spec.Labels.TryGetValue(ContainerLabels.Subdomain, out var subdomain))
+        {
+            foreach (var (key, value) in ingressLabels.LabelsFor(subdomain, port))
+            {
+                labels[key] = value;
+            }
+        }
 
         var parameters = new CreateContainerParameters
         {

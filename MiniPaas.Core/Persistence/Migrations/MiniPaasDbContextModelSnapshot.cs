@@ -77,6 +77,78 @@ namespace MiniPaas.Core.Persistence.Migrations
                     b.ToTable("build_logs", (string)null);
                 });
 
+            modelBuilder.Entity("MiniPaas.Core.Persistence.ContainerStatsSampleRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("BlockReadBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("block_read_bytes");
+
+                    b.Property<long>("BlockWriteBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("block_write_bytes");
+
+                    b.Property<string>("ContainerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("container_id");
+
+                    b.Property<double?>("CpuPercent")
+                        .HasColumnType("double precision")
+                        .HasColumnName("cpu_percent");
+
+                    b.Property<long?>("DeploymentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("deployment_id");
+
+                    b.Property<long?>("MemoryLimitBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("memory_limit_bytes");
+
+                    b.Property<long>("MemoryUsedBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("memory_used_bytes");
+
+                    b.Property<long?>("NetworkRxBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("network_rx_bytes");
+
+                    b.Property<long?>("NetworkTxBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("network_tx_bytes");
+
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.Property<DateTimeOffset>("Timestamp")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("timestamp");
+
+                    b.HasKey("Id")
+                        .HasName("pk_container_stats_samples");
+
+                    b.HasIndex("DeploymentId")
+                        .HasDatabaseName("ix_container_stats_samples_deployment_id");
+
+                    b.HasIndex("Timestamp")
+                        .HasDatabaseName("ix_container_stats_samples_timestamp");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Timestamp"), "brin");
+
+                    b.HasIndex("ProjectId", "Timestamp")
+                        .HasDatabaseName("ix_container_stats_samples_project_id_timestamp");
+
+                    b.ToTable("container_stats_samples", (string)null);
+                });
+
             modelBuilder.Entity("MiniPaas.Core.Persistence.DeploymentRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -771,6 +843,22 @@ namespace MiniPaas.Core.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_build_logs_deployments_deployment_id");
+                });
+
+            modelBuilder.Entity("MiniPaas.Core.Persistence.ContainerStatsSampleRecord", b =>
+                {
+                    b.HasOne("MiniPaas.Core.Persistence.DeploymentRecord", null)
+                        .WithMany()
+                        .HasForeignKey("DeploymentId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_container_stats_samples_deployments_deployment_id");
+
+                    b.HasOne("MiniPaas.Core.Persistence.ProjectRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_container_stats_samples_projects_project_id");
                 });
 
             modelBuilder.Entity("MiniPaas.Core.Persistence.DeploymentRecord", b =>
