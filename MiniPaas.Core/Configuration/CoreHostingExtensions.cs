@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using MiniPaas.Core.ApiTokens;
 using MiniPaas.Core.Building;
 using MiniPaas.Core.Persistence;
 using MiniPaas.Core.Deploying.Docker;
@@ -30,6 +31,7 @@ public static class CoreHostingExtensions
         builder.AddMiniPaasDocker();
         builder.AddMiniPaasVariables();
         builder.AddMiniPaasDeploying();
+        builder.AddMiniPaasApiTokens();
         StartupOptionsCheck.RegisterFirst(builder.Services);
         return builder;
     }
