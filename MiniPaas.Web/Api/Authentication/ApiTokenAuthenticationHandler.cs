@@ -28,6 +28,13 @@ public sealed class ApiTokenAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // While this is the only scheme it is also the default one, run for every request: app traffic through the
+        // ingress carries its own bearer tokens, which are none of MiniPaas's business.
+        if (!Request.Path.StartsWithSegments(ApiHostingExtensions.Prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
         {
