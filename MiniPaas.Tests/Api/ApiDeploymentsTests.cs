@@ -98,6 +98,24 @@ public sealed class ApiDeploymentsTests(ApiAppFixture app) : IClassFixture<ApiAp
     }
 
     [Fact]
+    public async Task Stop_DeploymentStillBuilding_CancelledAndFailed()
+    {
+        using var repo = await SampleRepo.CreateAsync(DeployEngineTests.BusyboxSite("slow", "RUN [\"sleep\", \"60\"]"));
+        using var client = app.CreateApiClient();
+        var subdomain = $"api-stop-{Guid.NewGuid():N}"[..17];
+        using var created = await client.PostJsonAsync("/api/projects", new { name = subdomain, subdomain, repoUrl = repo.Path });
+        using var deploy = await client.PostAsync(new Uri($"/api/projects/{(await created.ReadJsonAsync()).GetProperty("id").GetInt64()}/deploy", UriKind.Relative), null);
+        var deploymentId = Id(await deploy.ReadJsonAsync());
+
+        using var stop = await client.PostAsync(new Uri($"/api/deployments/{deploymentId}/stop", UriKind.Relative), null);
+
+        Assert.Equal(202, (int)stop.StatusCode);
+        var outcome = await WaitForOutcomeAsync(client, deploymentId);
+        Assert.Equal("failed", outcome.GetProperty("status").GetString());
+        Assert.Equal("cancelled", outcome.GetProperty("failureReason").GetString());
+    }
+
+    [Fact]
     public async Task BuildLogPage_AfterLimitLevelAndText()
     {
         using var repo = await SampleRepo.CreateAsync(DeployEngineTests.BusyboxSite("paged"));
