@@ -1,4 +1,5 @@
 using MiniPaas.Core.Configuration;
+using MiniPaas.Web.Api;
 using MiniPaas.Web.Hosting;
 using MiniPaas.Web.Ingress;
 
@@ -9,10 +10,12 @@ return await StartupFailure.GuardAsync(async () =>
     builder.AddMiniPaasCore();
     builder.AddMiniPaasWeb();
     builder.AddMiniPaasIngress();
+    builder.AddMiniPaasApi();
 
     var app = builder.Build();
     app.UseMiniPaasIngress();
     app.MapMiniPaasWeb();
+    app.MapMiniPaasApi();
 
     await app.RunAsync();
 }, Console.Error);

@@ -440,6 +440,39 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126005904_ApiTokens') THEN
+    CREATE TABLE api_tokens (
+        id bigint GENERATED ALWAYS AS IDENTITY,
+        name character varying(100) NOT NULL,
+        token_hash character(64) NOT NULL,
+        prefix character varying(16) NOT NULL,
+        created_at timestamp with time zone NOT NULL,
+        last_used_at timestamp with time zone,
+        CONSTRAINT pk_api_tokens PRIMARY KEY (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126005904_ApiTokens') THEN
+    CREATE UNIQUE INDEX ix_api_tokens_token_hash ON api_tokens (token_hash);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126005904_ApiTokens') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261126005904_ApiTokens', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
     IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126013159_RequestAnalytics') THEN
     DROP TABLE analytics_events;
     END IF;

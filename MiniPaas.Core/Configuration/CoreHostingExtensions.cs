@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MiniPaas.Core.Analytics;
 using MiniPaas.Core.Analytics.Stats;
+using MiniPaas.Core.ApiTokens;
 using MiniPaas.Core.Building;
 using MiniPaas.Core.Persistence;
 using MiniPaas.Core.Deploying.Docker;
@@ -36,6 +37,7 @@ public static class CoreHostingExtensions
         builder.AddMiniPaasAnalytics();
         builder.AddMiniPaasContainerStats();
         builder.AddMiniPaasTraefik();
+        builder.AddMiniPaasApiTokens();
         StartupOptionsCheck.RegisterFirst(builder.Services);
         return builder;
     }

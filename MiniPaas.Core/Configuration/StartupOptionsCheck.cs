@@ -24,6 +24,7 @@ internal sealed class StartupOptionsCheck : IHostedService
         Collect<Analytics.AnalyticsRetentionOptions>(services, failures);
         Collect<Analytics.Stats.ContainerStatsOptions>(services, failures);
         Collect<Ingress.Traefik.TraefikOptions>(services, failures);
+        Collect<ApiTokens.ApiOptions>(services, failures);
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(MiniPaasOptions), failures);

@@ -40,7 +40,19 @@ public sealed partial class DeploymentPipeline(
     public async Task RunAsync(DeployRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (project, deployment) = await LoadAsync(request, ct).ConfigureAwait(false);
+        ProjectRecord project;
+        DeploymentRecord deployment;
+        try
+        {
+            (project, deployment) = await LoadAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled (stopped by the user) right as it started: still say so, or it would wait as "queued" until the reconciler fails it.
+            await MarkCancelledAsync(request.DeploymentId).ConfigureAwait(false);
+            throw;
+        }
+
         ContainerInfo? started = null;
         try
         {

@@ -105,6 +105,36 @@ public sealed class DeploymentService(
     /// <summary>Cancels a queued or running deployment.</summary>
     public bool Cancel(long deploymentId) => queue.Cancel(deploymentId);
 
+    /// <summary>
+    /// Stops one deployment whatever its stage: a queued or building one is cancelled, the live one is stopped (its
+    /// subdomain answers 503). Refused for a deployment that is neither.
+    /// </summary>
+    public async Task StopDeploymentAsync(long deploymentId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
+        var deployment = await db.Deployments.AsNoTracking().SingleOrDefaultAsync(d => d.Id == deploymentId, ct).ConfigureAwait(false)
+            ?? throw new DeploymentException($"Deployment #{deploymentId} does not exist.");
+        if (DeploymentStatusWriter.IsInProgress(deployment.Status))
+        {
+            // A running build marks itself failed when cancelled; one still waiting in the queue has nobody to do that.
+            var isBuilding = queue.Running.Any(r => r.DeploymentId == deploymentId);
+            queue.Cancel(deploymentId);
+            if (!isBuilding)
+            {
+                await status.SetStatusAsync(deploymentId, DeploymentStatus.Failed, "cancelled", ct: ct).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (deployment.Status != DeploymentStatus.Running)
+        {
+            throw new DeploymentException($"Deployment #{deploymentId} is {deployment.Status.ToString().ToLowerInvariant()}, so there is nothing to stop.");
+        }
+
+        await StopAsync(deployment.ProjectId, ct).ConfigureAwait(false);
+    }
+
     /// <summary>Removes one deployment that is not live: its container, and its row. Its image is kept for other deployments sharing it.</summary>
     public async Task RemoveDeploymentAsync(long deploymentId, CancellationToken ct = default)
     {

@@ -38,6 +38,8 @@ public sealed class MiniPaasDbContext(DbContextOptions<MiniPaasDbContext> option
 
     public DbSet<InstallationRecord> Installations => Set<InstallationRecord>();
 
+    public DbSet<ApiTokenRecord> ApiTokens => Set<ApiTokenRecord>();
+
     /// <summary>The options every MiniPaas context uses: Npgsql, snake_case names, migrations in this assembly.</summary>
     public static DbContextOptions<MiniPaasDbContext> CreateOptions(string connectionString) =>
         new DbContextOptionsBuilder<MiniPaasDbContext>()

@@ -174,6 +174,14 @@ public sealed partial class ProjectService(
         return [.. rows.Select(DeploymentView.From)];
     }
 
+    /// <summary>One deployment, or null when it does not exist.</summary>
+    public async Task<DeploymentView?> GetDeploymentAsync(long deploymentId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
+        var row = await db.Deployments.AsNoTracking().SingleOrDefaultAsync(d => d.Id == deploymentId, ct).ConfigureAwait(false);
+        return row is null ? null : DeploymentView.From(row);
+    }
+
     /// <summary>The generated Dockerfile of a deployment, or null when the repo had its own.</summary>
     public async Task<string?> GetGeneratedDockerfileAsync(long deploymentId, CancellationToken ct = default)
     {

@@ -54,4 +54,12 @@ public sealed class LoopbackOnlyMiddlewareTests
     [Fact]
     public async Task InvokeAsync_RemoteProbeOfHealthz_PassesThrough() =>
         Assert.Equal(200, await SendAsync("10.0.0.5", "myhost:3000", "/healthz"));
+
+    [Fact]
+    public async Task InvokeAsync_RemoteCallerOfTheTokenApi_PassesThroughToItsOwnAuthentication() =>
+        Assert.Equal(200, await SendAsync("10.0.0.5", "myhost:3000", "/api/projects"));
+
+    [Fact]
+    public async Task InvokeAsync_RemoteCallerOfAPathMerelyStartingWithApi_Returns403() =>
+        Assert.Equal(403, await SendAsync("10.0.0.5", "myhost:3000", "/apis-page"));
 }

@@ -8,7 +8,8 @@ namespace MiniPaas.Web.Hosting;
 /// <summary>
 /// Single-owner stance: while GitHub sign-in is not configured nobody is authenticated, so the dashboard answers
 /// only to the machine itself. Requests for apps (<c>&lt;subdomain&gt;.&lt;AppsDomain&gt;</c>) are the public
-/// surface and pass untouched; so do the health endpoints, which orchestrators probe from outside loopback.
+/// surface and pass untouched; so do the health endpoints, which orchestrators probe from outside loopback, and the
+/// token-authenticated API under <c>/api</c>.
 /// </summary>
 public sealed class LoopbackOnlyMiddleware(RequestDelegate next, IConfiguration configuration, IOptions<IngressOptions> ingress)
 {
@@ -43,6 +44,12 @@ public sealed class LoopbackOnlyMiddleware(RequestDelegate next, IConfiguration 
 
         var path = context.Request.Path;
         if (path.Equals(HealthEndpoints.LivePath, StringComparison.OrdinalIgnoreCase) || path.Equals(HealthEndpoints.ReadyPath, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        // The automation API authenticates every request itself (bearer token, never a cookie), so CI can call it from elsewhere.
+        if (path.StartsWithSegments(Api.ApiHostingExtensions.Prefix, StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }

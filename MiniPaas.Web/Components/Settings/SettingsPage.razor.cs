@@ -1,0 +1,107 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Microsoft.JSInterop;
+using MiniPaas.Core.ApiTokens;
+using MudBlazor;
+
+namespace MiniPaas.Web.Components.Settings;
+
+/// <summary>Settings of this MiniPaas: API tokens (create — shown once —, list with last use, revoke).</summary>
+public sealed partial class SettingsPage(
+    ApiTokenService tokens,
+    IOptions<ApiOptions> apiOptions,
+    IDialogService dialogs,
+    ISnackbar snackbar,
+    IJSRuntime js) : IDisposable
+{
+    private readonly CancellationTokenSource _disposed = new();
+    private IReadOnlyList<ApiTokenView>? _tokens;
+    private CreatedApiToken? _created;
+    private string? _name;
+    private string? _nameError;
+    private bool _busy;
+    private int _configuredCount;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _configuredCount = apiOptions.Value.Tokens.Count;
+        _tokens = await tokens.ListAsync(_disposed.Token);
+    }
+
+    private async Task CreateAsync()
+    {
+        _nameError = ApiTokenService.CheckName(_name);
+        if (_nameError is not null)
+        {
+            return;
+        }
+
+        _busy = true;
+        try
+        {
+            _created = await tokens.CreateAsync(_name!, _disposed.Token);
+            _name = null;
+            _tokens = await tokens.ListAsync(_disposed.Token);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task RevokeAsync(ApiTokenView token)
+    {
+        var confirmed = await dialogs.ShowMessageBoxAsync(
+            "Revoke token",
+            $"Revoke '{token.Name}'? Scripts using it get 401 from their next request.",
+            yesText: "Revoke", cancelText: "Cancel");
+        if (confirmed != true)
+        {
+            return;
+        }
+
+        _busy = true;
+        try
+        {
+            await tokens.RevokeAsync(token.Id, _disposed.Token);
+            if (_created?.View.Id == token.Id)
+            {
+                _created = null;
+            }
+
+            _tokens = await tokens.ListAsync(_disposed.Token);
+            snackbar.Add($"Token '{token.Name}' revoked.", Severity.Info);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task CopyAsync()
+    {
+        if (_created is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await js.InvokeVoidAsync("navigator.clipboard.writeText", _disposed.Token, _created.Token);
+            snackbar.Add("Token copied to the clipboard.", Severity.Info);
+        }
+        catch (JSException)
+        {
+            // The browser refused clipboard access (e.g. not a secure context): the token is still on screen to select.
+            snackbar.Add("The browser did not allow copying; select the token and copy it by hand.", Severity.Warning);
+        }
+    }
+
+    private static string Format(DateTimeOffset at) => at.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+    public void Dispose()
+    {
+        _disposed.Cancel();
+        _disposed.Dispose();
+    }
+}
