@@ -140,6 +140,9 @@ public sealed partial class ProjectService(
         // Deployments, logs, events and variables go with the row (ON DELETE CASCADE).
         db.Projects.Remove(project);
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
+
+        // A reconcile pass that read the project before the row went can have put its route back meanwhile.
+        routes.Remove(project.Subdomain);
         LogDeleted(logger, project.Name);
     }
 
