@@ -30,6 +30,7 @@ public static class CoreHostingExtensions
         builder.AddMiniPaasDocker();
         builder.AddMiniPaasVariables();
         builder.AddMiniPaasDeploying();
+        builder.AddMiniPaasGitHub();
         StartupOptionsCheck.RegisterFirst(builder.Services);
         return builder;
     }

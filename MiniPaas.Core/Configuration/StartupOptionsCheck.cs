@@ -20,6 +20,7 @@ internal sealed class StartupOptionsCheck : IHostedService
         Collect<RuntimeOptions>(services, failures);
         Collect<IngressOptions>(services, failures);
         Collect<BuilderOptions>(services, failures);
+        Collect<GitHub.GitHubOptions>(services, failures);
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(MiniPaasOptions), failures);

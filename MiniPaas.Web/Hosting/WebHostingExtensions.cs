@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MiniPaas.Core.Configuration;
 using MiniPaas.Web.Components;
+using MiniPaas.Web.GitHub;
 using MiniPaas.Web.Health;
 using MudBlazor.Services;
 using Serilog;
@@ -46,6 +47,7 @@ public static class WebHostingExtensions
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.AddMiniPaasGitHubWeb();
 
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag], timeout: TimeSpan.FromSeconds(5))
@@ -64,6 +66,7 @@ public static class WebHostingExtensions
         }
 
         app.UseMiddleware<LoopbackOnlyMiddleware>();
+        app.UseMiniPaasGitHub();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAntiforgery();
 
@@ -74,6 +77,7 @@ public static class WebHostingExtensions
             ResponseWriter = HealthEndpoints.WriteJsonAsync,
         }).DisableAntiforgery();
 
+        app.MapGitHubEndpoints();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
