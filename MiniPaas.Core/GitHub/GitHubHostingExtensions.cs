@@ -27,6 +27,7 @@ public static class GitHubHostingExtensions
         services.TryAddSingleton<WebhookInstaller>();
         services.TryAddSingleton<WebhookReceiver>();
         services.TryAddSingleton<AutoDeployer>();
+        services.TryAddSingleton<ProjectGitHubState>();
         services.TryAddSingleton<BranchPoller>();
         services.AddHostedService(sp => sp.GetRequiredService<BranchPoller>());
         return builder;
