@@ -253,7 +253,9 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
             return _tokens.GetValueOrDefault(password);
         }
 
-        return parts[0] is "token" or "Bearer" or "bearer" ? _tokens.GetValueOrDefault(parts[1]) : null;
+        return parts[0].Equals("token", StringComparison.OrdinalIgnoreCase) || parts[0].Equals("Bearer", StringComparison.OrdinalIgnoreCase)
+            ? _tokens.GetValueOrDefault(parts[1])
+            : null;
     }
 
     private static bool CanSee(FakeUser user, FakeRepo repo) =>
