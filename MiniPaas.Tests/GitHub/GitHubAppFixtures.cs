@@ -29,7 +29,14 @@ public sealed class GitHubAppFixture : AppFixture
         await base.InitializeAsync();
     }
 
-    protected override void ConfigureSettings(IDictionary<string, string?> settings) => GitHub.ApplySettings(settings, "octocat");
+    /// <summary>Where GitHub would post webhooks (never called here; it only lets MiniPaas create hooks).</summary>
+    public const string PublicUrl = "https://paas.example.test/";
+
+    protected override void ConfigureSettings(IDictionary<string, string?> settings)
+    {
+        GitHub.ApplySettings(settings, "octocat");
+        settings["MiniPaas:GitHub:PublicUrl"] = PublicUrl;
+    }
 
     public T Get<T>() where T : notnull => (T)Services.GetService(typeof(T))!;
 
