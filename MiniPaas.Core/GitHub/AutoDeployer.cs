@@ -26,7 +26,19 @@ public sealed class AutoDeployer(IDbContextFactory<MiniPaasDbContext> dbFactory,
             return null;
         }
 
-        var deploymentId = await deployments.DeployAsync(projectId, trigger, triggeredBy, commitSha, ct).ConfigureAwait(false);
+        long deploymentId;
+        try
+        {
+            deploymentId = await deployments.DeployAsync(projectId, trigger, triggeredBy, commitSha, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Nothing was queued: release the commit so the next delivery or poll can try again.
+            db.AutoDeployClaims.Remove(claim);
+            await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
         claim.DeploymentId = deploymentId;
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
         return deploymentId;

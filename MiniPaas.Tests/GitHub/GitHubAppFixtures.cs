@@ -4,7 +4,7 @@ using MiniPaas.Tests.Shared.FakeGitHub;
 namespace MiniPaas.Tests.GitHub;
 
 /// <summary>The whole app with GitHub sign-in pointed at a <see cref="FakeGitHubServer"/>, real PostgreSQL, no deployments.</summary>
-public sealed class GitHubAppFixture : AppFixture
+public class GitHubAppFixture : AppFixture
 {
     private string? _connectionString;
 
@@ -38,12 +38,30 @@ public sealed class GitHubAppFixture : AppFixture
         settings["MiniPaas:GitHub:PublicUrl"] = PublicUrl;
     }
 
+    /// <summary>Changes a setting of the running app and raises the reload that options monitors follow.</summary>
+    public void ChangeSetting(string key, string? value)
+    {
+        var configuration = (Microsoft.Extensions.Configuration.IConfigurationRoot)Get<Microsoft.Extensions.Configuration.IConfiguration>();
+        configuration[key] = value;
+        configuration.Reload();
+    }
+
     public T Get<T>() where T : notnull => (T)Services.GetService(typeof(T))!;
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
         await GitHub.DisposeAsync();
+    }
+}
+
+/// <summary>A <see cref="GitHubAppFixture"/> whose dashboards re-check their user every second (its own app: tests change its allow list).</summary>
+public sealed class RevalidatingGitHubAppFixture : GitHubAppFixture
+{
+    protected override void ConfigureSettings(IDictionary<string, string?> settings)
+    {
+        base.ConfigureSettings(settings);
+        settings["MiniPaas:GitHub:RevalidationInterval"] = "00:00:01";
     }
 }
 
