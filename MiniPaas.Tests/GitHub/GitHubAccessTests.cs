@@ -70,6 +70,9 @@ public sealed class GitHubRevalidationTests(RevalidatingGitHubAppFixture app, Br
         await page.GetByText("Connect with GitHub", new() { Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Authorize" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("signed-in-login")).ToHaveTextAsync("@octocat", new() { Timeout = 15_000 });
+        // The circuit must be up first: it is the open dashboard whose revalidation is under test (a prerendered page whose
+        // circuit connects after the removal is refused at the connection instead).
+        await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
 
         app.ChangeSetting("MiniPaas:GitHub:AllowedUsers", "someone-else");
         try
