@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using MiniPaas.Core.Building;
 using MiniPaas.Core.Persistence;
 using MiniPaas.Core.Deploying.Docker;
+using MiniPaas.Core.Logs;
 using MiniPaas.Core.Variables;
 
 namespace MiniPaas.Core.Configuration;
@@ -30,6 +31,7 @@ public static class CoreHostingExtensions
         builder.AddMiniPaasDocker();
         builder.AddMiniPaasVariables();
         builder.AddMiniPaasDeploying();
+        builder.AddMiniPaasLogs();
         StartupOptionsCheck.RegisterFirst(builder.Services);
         return builder;
     }

@@ -20,6 +20,8 @@ internal sealed class StartupOptionsCheck : IHostedService
         Collect<RuntimeOptions>(services, failures);
         Collect<IngressOptions>(services, failures);
         Collect<BuilderOptions>(services, failures);
+        Collect<Logs.LogsOptions>(services, failures);
+        Collect<Logs.LogRetentionOptions>(services, failures);
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(MiniPaasOptions), failures);
