@@ -35,6 +35,9 @@ public sealed partial class ContainerLogIngestor(
         }
 
         var drops = new DropTracker(container, writer, timeProvider, options.Value.RateLimitLinesPerSecond);
+        using var stopNotices = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // A flood that ends leaves its last drops pending with no further line to report them: say so within a second anyway.
+        var notices = ReportDropsPeriodicallyAsync(drops, stopNotices.Token);
         var delay = TimeSpan.FromSeconds(1);
         try
         {
@@ -77,7 +80,25 @@ public sealed partial class ContainerLogIngestor(
         }
         finally
         {
+            await stopNotices.CancelAsync().ConfigureAwait(false);
+            await notices.ConfigureAwait(false);
             drops.Flush();
+        }
+    }
+
+    private async Task ReportDropsPeriodicallyAsync(DropTracker drops, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(NoticeInterval, timeProvider, ct).ConfigureAwait(false);
+                drops.FlushIfDue(force: false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The follower ended.
         }
     }
 
@@ -121,26 +142,41 @@ public sealed partial class ContainerLogIngestor(
     /// <summary>Counts lines over the rate limit and turns them into a notice at most once a second (and when lines pass again).</summary>
     private sealed class DropTracker(LoggedContainer container, RuntimeLogWriter writer, TimeProvider timeProvider, int rate)
     {
+        private readonly Lock _lock = new();
         private long _count;
         private long _since = timeProvider.GetTimestamp();
 
         public void Add()
         {
-            _count++;
-            FlushIfDue(force: false);
+            lock (_lock)
+            {
+                _count++;
+                FlushIfDue(force: false);
+            }
         }
 
         public void FlushIfDue(bool force)
         {
-            if (_count == 0 || (!force && timeProvider.GetElapsedTime(_since) < NoticeInterval))
+            lock (_lock)
             {
-                return;
-            }
+                if (_count == 0 || (!force && timeProvider.GetElapsedTime(_since) < NoticeInterval))
+                {
+                    return;
+                }
 
-            Flush();
+                Flush();
+            }
         }
 
         public void Flush()
+        {
+            lock (_lock)
+            {
+                FlushLocked();
+            }
+        }
+
+        private void FlushLocked()
         {
             if (_count > 0)
             {
