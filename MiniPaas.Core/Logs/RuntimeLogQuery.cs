@@ -1,4 +1,5 @@
 using System.Text;
+using MiniPaas.Core.Events;
 using Microsoft.EntityFrameworkCore;
 using MiniPaas.Core.Persistence;
 using Npgsql;
@@ -31,8 +32,18 @@ public sealed record RuntimeLogFilter(
 public sealed record ResumePoint(EngineTimestamp Last, int LinesAtLast);
 
 /// <summary>Reads stored runtime logs (plus lines still on their way to the table) for the dashboard and the API.</summary>
-public sealed class RuntimeLogQuery(IDbContextFactory<MiniPaasDbContext> dbFactory, RuntimeLogWriter writer)
+public sealed class RuntimeLogQuery(IDbContextFactory<MiniPaasDbContext> dbFactory, RuntimeLogWriter writer, RuntimeLogFeed feed)
 {
+    /// <summary>
+    /// The newest <paramref name="historyLines"/> stored lines of a deployment as the first batch, then its live lines: subscribed
+    /// before history is read and de-duplicated by seq, so nothing falls in between and nothing shows twice.
+    /// </summary>
+    public IAsyncEnumerable<FeedBatch<RuntimeLogLine>> WatchAsync(long deploymentId, int historyLines = 5_000, CancellationToken ct = default) =>
+        feed.WatchWithHistoryAsync(
+            deploymentId,
+            token => ReadAsync(new RuntimeLogFilter(DeploymentId: deploymentId, Limit: historyLines, Newest: true), token),
+            ct);
+
     /// <summary>Lines matching <paramref name="filter"/>, oldest first.</summary>
     public async Task<IReadOnlyList<RuntimeLogLine>> ReadAsync(RuntimeLogFilter filter, CancellationToken ct = default)
     {
