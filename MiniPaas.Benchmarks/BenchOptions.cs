@@ -3,7 +3,7 @@ using System.Globalization;
 namespace MiniPaas.Benchmarks;
 
 /// <summary>Command-line options; every count is bounded so a run ends in minutes.</summary>
-public sealed record BenchOptions(int Repetitions, int Requests, int Concurrency, int Rounds, bool Node, string? Output, string DockerHost)
+public sealed record BenchOptions(int Repetitions, int Requests, int Concurrency, int Rounds, bool Node, string? Output, string DockerHost, bool LogsOnly = false)
 {
     public const string Usage = """
         Usage: dotnet run -c Release --project MiniPaas.Benchmarks -- [options]
@@ -12,6 +12,7 @@ public sealed record BenchOptions(int Repetitions, int Requests, int Concurrency
           --concurrency N  concurrent requests in the proxy benchmark (default 8)
           --rounds N       proxy rounds, direct and ingress alternating (default 3)
           --no-node        skip the Node app (busybox only; the proxy benchmark then uses busybox httpd)
+          --logs           only the live-log benchmark (throughput ratio, write→browser latency, DOM size); --rounds sets its rounds
           --out FILE       also write the Markdown results to FILE
           --docker-host U  Docker engine for both paths (default $DOCKER_HOST, else unix:///var/run/docker.sock);
                            use a private engine when other MiniPaas instances share the default one (docs/benchmarks.md)
@@ -36,6 +37,9 @@ public sealed record BenchOptions(int Repetitions, int Requests, int Concurrency
                     break;
                 case "--rounds" when Positive(args, ++i) is { } n:
                     options = options with { Rounds = n };
+                    break;
+                case "--logs":
+                    options = options with { LogsOnly = true };
                     break;
                 case "--no-node":
                     options = options with { Node = false };

@@ -19,14 +19,18 @@ public sealed class MiniPaasHost : IAsyncDisposable
 {
     private readonly AppFactory _factory;
 
-    private MiniPaasHost(AppFactory factory, int ingressPort, string dataDirectory)
+    private MiniPaasHost(AppFactory factory, int ingressPort, string dataDirectory, Uri dashboardAddress)
     {
         _factory = factory;
+        DashboardAddress = dashboardAddress;
         IngressPort = ingressPort;
         DataDirectory = dataDirectory;
     }
 
     public int IngressPort { get; }
+
+    /// <summary>The dashboard's base address, <c>http://127.0.0.1:&lt;port&gt;/</c>.</summary>
+    public Uri DashboardAddress { get; }
 
     public string DataDirectory { get; }
 
@@ -34,7 +38,7 @@ public sealed class MiniPaasHost : IAsyncDisposable
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    public static MiniPaasHost Start(string dataDirectory, string dockerEndpoint)
+    public static MiniPaasHost Start(string dataDirectory, string dockerEndpoint, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         Directory.CreateDirectory(dataDirectory);
         var dashboardPort = LoopbackPort.Free();
@@ -54,10 +58,18 @@ public sealed class MiniPaasHost : IAsyncDisposable
             // Console output would compete with the measurement; warnings and errors still show.
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
-        var factory = new AppFactory(settings);
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        // Development serves the dashboard's static assets from the build output (the browser measurements need them).
+        var environment = extraSettings?.ContainsKey("environment") == true ? extraSettings["environment"]! : "Production";
+        settings.Remove("environment");
+        var factory = new AppFactory(settings, environment);
         factory.UseKestrel();
         factory.StartServer();
-        return new MiniPaasHost(factory, ingressPort, dataDirectory);
+        return new MiniPaasHost(factory, ingressPort, dataDirectory, new Uri($"http://127.0.0.1:{dashboardPort}/"));
     }
 
     /// <summary>
@@ -93,11 +105,11 @@ public sealed class MiniPaasHost : IAsyncDisposable
 
     // Any type of MiniPaas.Web names the app's assembly (and so its entry point); the Web app's own Program would clash with this
     // console app's generated one.
-    private sealed class AppFactory(IDictionary<string, string?> settings) : WebApplicationFactory<MiniPaas.Web.Hosting.LoopbackOnlyMiddleware>
+    private sealed class AppFactory(IDictionary<string, string?> settings, string environment) : WebApplicationFactory<MiniPaas.Web.Hosting.LoopbackOnlyMiddleware>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseEnvironment("Production");
+            builder.UseEnvironment(environment);
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);

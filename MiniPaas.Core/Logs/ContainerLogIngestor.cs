@@ -61,6 +61,7 @@ public sealed partial class ContainerLogIngestor(
                     if (!await source.IsAliveAsync(container.Id, ct).ConfigureAwait(false))
                     {
                         _positions.TryRemove(container.Id, out _);
+                        maskers.Forget(container.DeploymentId);
                         return;
                     }
 
@@ -111,7 +112,7 @@ public sealed partial class ContainerLogIngestor(
         }
 
         drops.FlushIfDue(force: false);
-        var masker = await maskers.GetAsync(container.ProjectId, ct).ConfigureAwait(false);
+        var masker = await maskers.GetAsync(container.ProjectId, container.DeploymentId, ct).ConfigureAwait(false);
         var text = LogLineShaper.Shape(raw.Text, masker, options.Value.MaxLineLength, raw.CutCharacters);
         var level = LogLevels.Detect(text, raw.IsStderr);
         var timestamp = raw.Timestamp == default ? timeProvider.GetUtcNow() : raw.Timestamp.StoredValue;

@@ -97,17 +97,21 @@ public sealed partial class RuntimeLogWriter : BackgroundService
             {
                 // Wait a little so a burst goes out as one COPY.
                 await Task.Delay(_options.FlushInterval, _timeProvider, stoppingToken).ConfigureAwait(false);
+                bool full;
                 do
                 {
-                    batch.Clear();
                     while (batch.Count < MaxBatch && reader.TryRead(out var item))
                     {
                         batch.Add(item);
                     }
 
+                    full = batch.Count == MaxBatch;
                     await SaveWithRetryAsync(batch, stoppingToken).ConfigureAwait(false);
+
+                    // Cleared only once stored: on shutdown, whatever is still in the batch was not saved and is tried once more.
+                    batch.Clear();
                 }
-                while (batch.Count == MaxBatch);
+                while (full);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -37,25 +37,33 @@ public sealed class SecretMasker
     }
 }
 
-/// <summary>Caches each project's <see cref="SecretMasker"/> for a short while, so variables changed later are masked soon without a query per line.</summary>
+/// <summary>
+/// Keeps each deployment's <see cref="SecretMasker"/>, refreshed every few seconds from the project's variables. Values only ever
+/// join a deployment's set: a container keeps the environment it was started with, so a variable deleted or changed later must
+/// stay masked in that deployment's output.
+/// </summary>
 public sealed class SecretMaskerCache(ISecretValues secrets, TimeProvider timeProvider)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (SecretMasker Masker, DateTimeOffset Until)> _byProject = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, Entry> _byDeployment = new();
 
-    public async ValueTask<SecretMasker> GetAsync(long projectId, CancellationToken ct = default)
+    public async ValueTask<SecretMasker> GetAsync(long projectId, long deploymentId, CancellationToken ct = default)
     {
         var now = timeProvider.GetUtcNow();
-        if (_byProject.TryGetValue(projectId, out var cached) && cached.Until > now)
+        if (_byDeployment.TryGetValue(deploymentId, out var cached) && cached.Until > now)
         {
             return cached.Masker;
         }
 
-        var masker = new SecretMasker(await secrets.GetAsync(projectId, ct).ConfigureAwait(false));
-        _byProject[projectId] = (masker, now + Lifetime);
+        var values = new HashSet<string>(cached?.Values ?? [], StringComparer.Ordinal);
+        values.UnionWith(await secrets.GetAsync(projectId, ct).ConfigureAwait(false));
+        var masker = cached is not null && values.Count == cached.Values.Count ? cached.Masker : new SecretMasker(values);
+        _byDeployment[deploymentId] = new Entry(values, masker, now + Lifetime);
         return masker;
     }
 
-    /// <summary>Forgets a project's values (after its variables changed).</summary>
-    public void Invalidate(long projectId) => _byProject.TryRemove(projectId, out _);
+    /// <summary>Forgets a deployment (its container is gone).</summary>
+    public void Forget(long deploymentId) => _byDeployment.TryRemove(deploymentId, out _);
+
+    private sealed record Entry(HashSet<string> Values, SecretMasker Masker, DateTimeOffset Until);
 }

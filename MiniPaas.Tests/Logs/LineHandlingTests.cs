@@ -81,6 +81,21 @@ public class LineHandlingTests
     }
 
     [Fact]
+    public async Task MaskerCache_VariableChangedAfterDeploy_OldAndNewValuesStayMasked()
+    {
+        var time = new FakeTimeProvider();
+        var secrets = new MiniPaas.Tests.Shared.Fakes.FixedSecretValues();
+        secrets.Set(7, "first-value");
+        var cache = new SecretMaskerCache(secrets, time);
+        Assert.Equal("*** x", (await cache.GetAsync(7, 70)).Apply("first-value x"));
+
+        secrets.Set(7, "second-value");
+        time.Advance(TimeSpan.FromMinutes(1));
+        var masker = await cache.GetAsync(7, 70);
+        Assert.Equal("*** ***", masker.Apply("first-value second-value"));
+    }
+
+    [Fact]
     public void ResumePosition_ReattachAtSameMicrosecond_SkipsOnlyLinesAlreadySeen()
     {
         var t1 = new EngineTimestamp(1_000_000_000_000);
