@@ -2,18 +2,32 @@
 // which shows "jump to latest (N new)".
 export function attach(element, dotnet) {
     let atEnd = true;
+    let lastTop = element.scrollTop;
     const isAtEnd = () => element.scrollHeight - element.scrollTop - element.clientHeight < 40;
-    const onScroll = () => {
-        const now = isAtEnd();
-        if (now !== atEnd) {
-            atEnd = now;
+    const setFollowing = (following) => {
+        if (following !== atEnd) {
+            atEnd = following;
             dotnet.invokeMethodAsync("OnFollowChanged", atEnd);
         }
+    };
+    // Only a move up pauses: while lines flood in, the list grows between our scroll-to-end and the next scroll event, which
+    // must not read as "the reader left the end".
+    const onScroll = () => {
+        const top = element.scrollTop;
+        if (isAtEnd()) {
+            setFollowing(true);
+        } else if (top < lastTop - 2) {
+            setFollowing(false);
+        } else if (atEnd) {
+            element.scrollTop = element.scrollHeight;
+        }
+        lastTop = element.scrollTop;
     };
     element.addEventListener("scroll", onScroll, { passive: true });
     const observer = new MutationObserver(() => {
         if (atEnd) {
             element.scrollTop = element.scrollHeight;
+            lastTop = element.scrollTop;
         }
     });
     observer.observe(element, { childList: true, subtree: true, characterData: true });
@@ -22,6 +36,7 @@ export function attach(element, dotnet) {
         toEnd: () => {
             atEnd = true;
             element.scrollTop = element.scrollHeight;
+            lastTop = element.scrollTop;
         },
         dispose: () => {
             observer.disconnect();
