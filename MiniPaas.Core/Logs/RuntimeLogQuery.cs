@@ -142,18 +142,30 @@ public sealed class RuntimeLogQuery(IDbContextFactory<MiniPaasDbContext> dbFacto
             .FirstOrDefaultAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Where reading <paramref name="deploymentId"/>'s container output resumes; null when nothing of it is stored.</summary>
+    /// <summary>
+    /// Where reading <paramref name="deploymentId"/>'s container output resumes; null when nothing of it is stored. Lines still on
+    /// their way to the table count too (a container that stops and starts again must not be read twice from before them).
+    /// </summary>
     public async Task<ResumePoint?> ResumePointAsync(long deploymentId, CancellationToken ct = default)
     {
+        // Unsaved first, then the table: a line saved in between shows up in both and is counted once, by seq.
+        var unsaved = writer.Unsaved(l => l.DeploymentId == deploymentId && l.Stream != RuntimeLogLine.NoticeStream);
         await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
         var lines = db.RuntimeLogs.AsNoTracking().Where(l => l.DeploymentId == deploymentId && l.Stream != RuntimeLogLine.NoticeStream);
-        var last = await lines.OrderByDescending(l => l.Seq).Select(l => (DateTimeOffset?)l.Timestamp).FirstOrDefaultAsync(ct).ConfigureAwait(false);
+        var storedLast = await lines.OrderByDescending(l => l.Seq).Select(l => (DateTimeOffset?)l.Timestamp).FirstOrDefaultAsync(ct).ConfigureAwait(false);
+        DateTimeOffset? last = unsaved.Count == 0 ? storedLast : unsaved[^1].Timestamp;
+        if (storedLast is { } stored && (last is null || stored > last))
+        {
+            last = stored;
+        }
+
         if (last is not { } timestamp)
         {
             return null;
         }
 
-        var atLast = await lines.CountAsync(l => l.Timestamp == timestamp, ct).ConfigureAwait(false);
+        var storedSeqs = await lines.Where(l => l.Timestamp == timestamp).Select(l => l.Seq).ToListAsync(ct).ConfigureAwait(false);
+        var atLast = storedSeqs.Union(unsaved.Where(l => l.Timestamp == timestamp).Select(l => l.Seq)).Count();
         return new ResumePoint(EngineTimestamp.FromStored(timestamp), atLast);
     }
 
