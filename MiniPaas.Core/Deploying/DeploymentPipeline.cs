@@ -57,6 +57,8 @@ public sealed partial class DeploymentPipeline(
         ContainerInfo? started = null;
         try
         {
+            var secrets = await environment.GetVariablesAsync(project.Id, ct).ConfigureAwait(false);
+            buildLog.MaskSecrets(deployment.Id, new SecretMasker(secrets.Values));
             var imageTag = deployment.RollbackOfDeploymentId is { } sourceId
                 ? await ReuseImageAsync(deployment, sourceId, ct).ConfigureAwait(false)
                 : await CloneAndBuildAsync(project, deployment, ct).ConfigureAwait(false);
@@ -93,11 +95,12 @@ public sealed partial class DeploymentPipeline(
         {
             await RemoveQuietlyAsync(started).ConfigureAwait(false);
             buildLog.Write(deployment.Id, ex.Message, isError: true);
-            await status.SetStatusAsync(deployment.Id, DeploymentStatus.Failed, ex.Message, ct: CancellationToken.None).ConfigureAwait(false);
+            await status.SetStatusAsync(deployment.Id, DeploymentStatus.Failed, buildLog.Mask(deployment.Id, ex.Message), ct: CancellationToken.None).ConfigureAwait(false);
             LogFailed(logger, deployment.Id, ex.Message);
         }
         finally
         {
+            buildLog.ForgetSecrets(deployment.Id);
             await workspace.DeleteAsync(deployment.Id, CancellationToken.None).ConfigureAwait(false);
         }
     }
@@ -207,7 +210,7 @@ public sealed partial class DeploymentPipeline(
         if (!result.Succeeded)
         {
             buildLog.Write(deployment.Id, $"Build failed: {result.FailureReason}", isError: true);
-            await status.SetStatusAsync(deployment.Id, DeploymentStatus.Failed, result.FailureReason ?? "the build failed", ct: CancellationToken.None).ConfigureAwait(false);
+            await status.SetStatusAsync(deployment.Id, DeploymentStatus.Failed, buildLog.Mask(deployment.Id, result.FailureReason ?? "the build failed"), ct: CancellationToken.None).ConfigureAwait(false);
             return null;
         }
 
@@ -316,9 +319,9 @@ public sealed partial class DeploymentPipeline(
         }
 
         await RemoveQuietlyAsync(container).ConfigureAwait(false);
-        var reason = tail.Count == 0
+        var reason = buildLog.Mask(deploymentId, tail.Count == 0
             ? $"The new container never became healthy: {detail}. It printed nothing. The previous deployment keeps serving."
-            : $"The new container never became healthy: {detail}. Last output: {string.Join(" | ", tail.TakeLast(3))}";
+            : $"The new container never became healthy: {detail}. Last output: {string.Join(" | ", tail.TakeLast(3))}");
         buildLog.Write(deploymentId, reason, isError: true);
         await status.SetStatusAsync(deploymentId, DeploymentStatus.Failed, reason, d => d.ContainerId = null, CancellationToken.None).ConfigureAwait(false);
     }

@@ -28,6 +28,7 @@ public sealed partial class BuildLogRecorder : BackgroundService
     private readonly BuildLogFeed _feed;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<BuildLogRecorder> _logger;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, SecretMasker> _maskers = new();
     private long _overflowed;
 
     public BuildLogRecorder(
@@ -55,16 +56,29 @@ public sealed partial class BuildLogRecorder : BackgroundService
     /// <summary>Lines that could not be kept for the database because the buffer overflowed.</summary>
     public long Overflowed => Interlocked.Read(ref _overflowed);
 
-    /// <summary>Records a line of <paramref name="deploymentId"/>'s build log. Never blocks.</summary>
+    /// <summary>Records a line of <paramref name="deploymentId"/>'s build log, its secrets masked (<see cref="MaskSecrets"/>). Never blocks.</summary>
     public BuildLogLine Write(long deploymentId, string text, bool isError = false)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var line = new BuildLogLine(_sequence.Next(), deploymentId, _timeProvider.GetUtcNow(), text, isError);
+        var line = new BuildLogLine(_sequence.Next(), deploymentId, _timeProvider.GetUtcNow(), Mask(deploymentId, text), isError);
         _unsaved[line.Seq] = line;
         _pending.Writer.TryWrite(line);
         _feed.Publish(deploymentId, line);
         return line;
     }
+
+    /// <summary>
+    /// Masks <paramref name="masker"/>'s values in every later line of the deployment's build log: build steps can print
+    /// variables (build arguments, a failing app's crash output), and nothing secret may be stored or shown.
+    /// </summary>
+    public void MaskSecrets(long deploymentId, SecretMasker masker) => _maskers[deploymentId] = masker;
+
+    /// <summary>Stops masking for a deployment whose pipeline ended (keeps the table of maskers small).</summary>
+    public void ForgetSecrets(long deploymentId) => _maskers.TryRemove(deploymentId, out _);
+
+    /// <summary><paramref name="text"/> with the deployment's secret values masked (also for texts stored elsewhere, e.g. a failure reason).</summary>
+    public string Mask(long deploymentId, string text) =>
+        _maskers.TryGetValue(deploymentId, out var masker) ? masker.Apply(text) : text;
 
     /// <summary>An <see cref="IProgress{T}"/> that records each reported line synchronously, in order.</summary>
     public IProgress<string> For(long deploymentId, bool isError = false) => new LineSink(this, deploymentId, isError);

@@ -59,6 +59,30 @@ public sealed class VariablesPipelineTests(DeployAppFixture app) : IClassFixture
     }
 
     [Fact]
+    public async Task Deploy_BuildStepPrintsSecretsThenFails_BuildLogAndFailureReasonMaskThem()
+    {
+        using var repo = await SampleRepo.CreateAsync(new Dictionary<string, string>
+        {
+            ["Dockerfile"] = $$"""
+                FROM {{DockerEngineFixture.BusyboxImage}}
+                ARG BUILD_FLAG
+                RUN ["sh", "-c", "echo \"leaking $BUILD_FLAG\"; echo 'also runtime-secret here'; exit 3"]
+                """,
+        });
+        var subdomain = Subdomain("msk");
+        var projectId = await ProjectWithVariablesAsync(repo, subdomain);
+
+        var outcome = await app.WaitForOutcomeAsync(projectId, await app.Deployments.DeployAsync(projectId));
+
+        Assert.Equal(DeploymentStatus.Failed, outcome.Status);
+        var log = await BuildLogAsync(outcome.Id, "Build failed");
+        Assert.Contains(log, l => l.Contains("leaking ***", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.Contains("also *** here", StringComparison.Ordinal));
+        Assert.DoesNotContain(log, l => l.Contains("runtime-secret", StringComparison.Ordinal) || l.Contains("built $(id)", StringComparison.Ordinal));
+        Assert.DoesNotContain("runtime-secret", outcome.FailureReason ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Deploy_GeneratedDockerfile_DeclaresOnlyBuildTimeVariablesAndBuildSeesThem()
     {
         // npm runs the build script during the image build: it records what the build saw, the server serves it.
