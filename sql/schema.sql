@@ -440,6 +440,85 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126005640_GitHub') THEN
+    CREATE TABLE auto_deploy_claims (
+        project_id bigint NOT NULL,
+        commit_sha character varying(64) NOT NULL,
+        trigger text NOT NULL,
+        deployment_id bigint,
+        claimed_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_auto_deploy_claims PRIMARY KEY (project_id, commit_sha),
+        CONSTRAINT fk_auto_deploy_claims_deployments_deployment_id FOREIGN KEY (deployment_id) REFERENCES deployments (id) ON DELETE SET NULL,
+        CONSTRAINT fk_auto_deploy_claims_projects_project_id FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126005640_GitHub') THEN
+    CREATE TABLE github_deliveries (
+        delivery_id character varying(100) NOT NULL,
+        event character varying(100) NOT NULL,
+        project_id bigint,
+        received_at timestamp with time zone NOT NULL,
+        outcome text,
+        CONSTRAINT pk_github_deliveries PRIMARY KEY (delivery_id),
+        CONSTRAINT fk_github_deliveries_projects_project_id FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126005640_GitHub') THEN
+    CREATE TABLE project_github (
+        project_id bigint NOT NULL,
+        encrypted_webhook_secret text,
+        hook_id bigint,
+        last_polled_sha text,
+        last_polled_at timestamp with time zone,
+        last_poll_error text,
+        CONSTRAINT pk_project_github PRIMARY KEY (project_id),
+        CONSTRAINT fk_project_github_projects_project_id FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126005640_GitHub') THEN
+    CREATE INDEX ix_auto_deploy_claims_deployment_id ON auto_deploy_claims (deployment_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126005640_GitHub') THEN
+    CREATE INDEX ix_github_deliveries_project_id ON github_deliveries (project_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126005640_GitHub') THEN
+    CREATE INDEX ix_github_deliveries_received_at ON github_deliveries (received_at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126005640_GitHub') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261126005640_GitHub', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
     IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126005904_ApiTokens') THEN
     CREATE TABLE api_tokens (
         id bigint GENERATED ALWAYS AS IDENTITY,

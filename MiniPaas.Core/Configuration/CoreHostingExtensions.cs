@@ -38,6 +38,7 @@ public static class CoreHostingExtensions
         builder.AddMiniPaasContainerStats();
         builder.AddMiniPaasTraefik();
         builder.AddMiniPaasApiTokens();
+        builder.AddMiniPaasGitHub();
         StartupOptionsCheck.RegisterFirst(builder.Services);
         return builder;
     }

@@ -25,6 +25,7 @@ internal sealed class StartupOptionsCheck : IHostedService
         Collect<Analytics.Stats.ContainerStatsOptions>(services, failures);
         Collect<Ingress.Traefik.TraefikOptions>(services, failures);
         Collect<ApiTokens.ApiOptions>(services, failures);
+        Collect<GitHub.GitHubOptions>(services, failures);
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(MiniPaasOptions), failures);

@@ -21,6 +21,7 @@ public sealed partial class DeploymentPipeline(
     DeploymentStatusWriter status,
     BuildLogRecorder buildLog,
     IGitClient git,
+    IGitCredentialSource gitCredentials,
     WorkspaceDirectory workspace,
     BuildPlanner planner,
     IImageBuilder imageBuilder,
@@ -144,7 +145,8 @@ public sealed partial class DeploymentPipeline(
         await status.SetStatusAsync(deployment.Id, DeploymentStatus.Cloning, ct: ct).ConfigureAwait(false);
         var checkout = workspace.PathFor(deployment.Id);
         buildLog.Write(deployment.Id, $"Cloning {project.SourceUrl} (branch {project.Branch}{(deployment.CommitSha is null ? "" : $", commit {Short(deployment.CommitSha)}")})");
-        var commit = await git.CloneAsync(project.SourceUrl, project.Branch, deployment.CommitSha, checkout, credentials: null, buildLog.For(deployment.Id), ct).ConfigureAwait(false);
+        var credentials = await gitCredentials.GetForProjectAsync(project.OwnerId, project.SourceUrl, ct).ConfigureAwait(false);
+        var commit = await git.CloneAsync(project.SourceUrl, project.Branch, deployment.CommitSha, checkout, credentials, buildLog.For(deployment.Id), ct).ConfigureAwait(false);
         buildLog.Write(deployment.Id, $"Checked out {Short(commit.CommitSha)}: {FirstLine(commit.CommitMessage)}");
 
         var context = ResolveContext(checkout, project);

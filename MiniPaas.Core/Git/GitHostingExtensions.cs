@@ -15,6 +15,7 @@ public static class GitHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<IGitClient>(sp => new CliGitClient(sp.GetRequiredService<ILogger<CliGitClient>>()));
         builder.Services.TryAddSingleton<WorkspaceDirectory>();
+        builder.Services.TryAddSingleton<IGitCredentialSource, NoGitCredentials>();
         return builder;
     }
 }

@@ -39,6 +39,11 @@ public sealed class MiniPaasDbContext(DbContextOptions<MiniPaasDbContext> option
     public DbSet<InstallationRecord> Installations => Set<InstallationRecord>();
 
     public DbSet<ApiTokenRecord> ApiTokens => Set<ApiTokenRecord>();
+    public DbSet<ProjectGitHubRecord> ProjectGitHub => Set<ProjectGitHubRecord>();
+
+    public DbSet<GitHubDeliveryRecord> GitHubDeliveries => Set<GitHubDeliveryRecord>();
+
+    public DbSet<AutoDeployClaimRecord> AutoDeployClaims => Set<AutoDeployClaimRecord>();
 
     /// <summary>The options every MiniPaas context uses: Npgsql, snake_case names, migrations in this assembly.</summary>
     public static DbContextOptions<MiniPaasDbContext> CreateOptions(string connectionString) =>

@@ -43,7 +43,9 @@ public sealed class LoopbackOnlyMiddleware(RequestDelegate next, IConfiguration 
         }
 
         var path = context.Request.Path;
-        if (path.Equals(HealthEndpoints.LivePath, StringComparison.OrdinalIgnoreCase) || path.Equals(HealthEndpoints.ReadyPath, StringComparison.OrdinalIgnoreCase))
+        if (path.Equals(HealthEndpoints.LivePath, StringComparison.OrdinalIgnoreCase) || path.Equals(HealthEndpoints.ReadyPath, StringComparison.OrdinalIgnoreCase)
+            // Webhooks are authenticated by their HMAC signature, and a tunnel may deliver them from anywhere.
+            || path.StartsWithSegments("/webhooks", StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }

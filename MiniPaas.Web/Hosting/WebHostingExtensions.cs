@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MiniPaas.Core.Configuration;
 using MiniPaas.Web.Components;
+using MiniPaas.Web.GitHub;
 using MiniPaas.Web.Health;
 using MudBlazor.Services;
 using Serilog;
@@ -56,6 +57,7 @@ public static class WebHostingExtensions
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.AddMiniPaasGitHubWeb();
 
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag], timeout: TimeSpan.FromSeconds(5))
@@ -74,6 +76,7 @@ public static class WebHostingExtensions
         }
 
         app.UseMiddleware<LoopbackOnlyMiddleware>();
+        app.UseMiniPaasGitHub();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAntiforgery();
 
@@ -84,6 +87,7 @@ public static class WebHostingExtensions
             ResponseWriter = HealthEndpoints.WriteJsonAsync,
         }).DisableAntiforgery();
 
+        app.MapGitHubEndpoints();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

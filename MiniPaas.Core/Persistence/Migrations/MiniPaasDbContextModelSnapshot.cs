@@ -91,6 +91,39 @@ namespace MiniPaas.Core.Persistence.Migrations
                     b.ToTable("api_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("MiniPaas.Core.Persistence.AutoDeployClaimRecord", b =>
+                {
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("CommitSha")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("commit_sha");
+
+                    b.Property<DateTimeOffset>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<long?>("DeploymentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("deployment_id");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("trigger");
+
+                    b.HasKey("ProjectId", "CommitSha")
+                        .HasName("pk_auto_deploy_claims");
+
+                    b.HasIndex("DeploymentId")
+                        .HasDatabaseName("ix_auto_deploy_claims_deployment_id");
+
+                    b.ToTable("auto_deploy_claims", (string)null);
+                });
+
             modelBuilder.Entity("MiniPaas.Core.Persistence.BuildLogRecord", b =>
                 {
                     b.Property<long>("Seq")
@@ -394,6 +427,43 @@ namespace MiniPaas.Core.Persistence.Migrations
                     b.ToTable("env_vars", (string)null);
                 });
 
+            modelBuilder.Entity("MiniPaas.Core.Persistence.GitHubDeliveryRecord", b =>
+                {
+                    b.Property<string>("DeliveryId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("delivery_id");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("event");
+
+                    b.Property<string>("Outcome")
+                        .HasColumnType("text")
+                        .HasColumnName("outcome");
+
+                    b.Property<long?>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("DeliveryId")
+                        .HasName("pk_github_deliveries");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_github_deliveries_project_id");
+
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_github_deliveries_received_at");
+
+                    b.ToTable("github_deliveries", (string)null);
+                });
+
             modelBuilder.Entity("MiniPaas.Core.Persistence.InstallationRecord", b =>
                 {
                     b.Property<int>("Id")
@@ -416,6 +486,38 @@ namespace MiniPaas.Core.Persistence.Migrations
                         .HasDatabaseName("ix_installation_instance_id");
 
                     b.ToTable("installation", (string)null);
+                });
+
+            modelBuilder.Entity("MiniPaas.Core.Persistence.ProjectGitHubRecord", b =>
+                {
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("EncryptedWebhookSecret")
+                        .HasColumnType("text")
+                        .HasColumnName("encrypted_webhook_secret");
+
+                    b.Property<long?>("HookId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("hook_id");
+
+                    b.Property<string>("LastPollError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_poll_error");
+
+                    b.Property<DateTimeOffset?>("LastPolledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_polled_at");
+
+                    b.Property<string>("LastPolledSha")
+                        .HasColumnType("text")
+                        .HasColumnName("last_polled_sha");
+
+                    b.HasKey("ProjectId")
+                        .HasName("pk_project_github");
+
+                    b.ToTable("project_github", (string)null);
                 });
 
             modelBuilder.Entity("MiniPaas.Core.Persistence.ProjectRecord", b =>
@@ -881,6 +983,22 @@ namespace MiniPaas.Core.Persistence.Migrations
                     b.ToTable("variable_scans", (string)null);
                 });
 
+            modelBuilder.Entity("MiniPaas.Core.Persistence.AutoDeployClaimRecord", b =>
+                {
+                    b.HasOne("MiniPaas.Core.Persistence.DeploymentRecord", null)
+                        .WithMany()
+                        .HasForeignKey("DeploymentId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_auto_deploy_claims_deployments_deployment_id");
+
+                    b.HasOne("MiniPaas.Core.Persistence.ProjectRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_auto_deploy_claims_projects_project_id");
+                });
+
             modelBuilder.Entity("MiniPaas.Core.Persistence.BuildLogRecord", b =>
                 {
                     b.HasOne("MiniPaas.Core.Persistence.DeploymentRecord", null)
@@ -943,6 +1061,25 @@ namespace MiniPaas.Core.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_env_vars_projects_project_id");
+                });
+
+            modelBuilder.Entity("MiniPaas.Core.Persistence.GitHubDeliveryRecord", b =>
+                {
+                    b.HasOne("MiniPaas.Core.Persistence.ProjectRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_github_deliveries_projects_project_id");
+                });
+
+            modelBuilder.Entity("MiniPaas.Core.Persistence.ProjectGitHubRecord", b =>
+                {
+                    b.HasOne("MiniPaas.Core.Persistence.ProjectRecord", null)
+                        .WithOne()
+                        .HasForeignKey("MiniPaas.Core.Persistence.ProjectGitHubRecord", "ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_project_github_projects_project_id");
                 });
 
             modelBuilder.Entity("MiniPaas.Core.Persistence.ProjectRecord", b =>

@@ -26,6 +26,7 @@ public sealed partial class ProjectPage(
     IDialogService dialogs,
     ISnackbar snackbar,
     NavigationManager navigation,
+    MiniPaas.Web.GitHub.CurrentUser currentUser,
     TimeProvider time) : IAsyncDisposable
 {
     private const int BuildLogTab = 1;
@@ -186,7 +187,7 @@ public sealed partial class ProjectPage(
 
         await RunAsync(async () =>
         {
-            var deploymentId = await deployments.DeployAsync(Id, "manual");
+            var deploymentId = await deployments.DeployAsync(Id, "manual", await currentUser.GetActorAsync());
             Select(deploymentId);
             snackbar.Add($"Deployment #{deploymentId} queued.", Severity.Info);
         });
@@ -229,7 +230,7 @@ public sealed partial class ProjectPage(
 
     private Task RedeployAsync() => RunAsync(async () =>
     {
-        var deploymentId = await deployments.RedeployAsync(Id);
+        var deploymentId = await deployments.RedeployAsync(Id, await currentUser.GetActorAsync());
         Select(deploymentId);
         snackbar.Add($"Redeploy #{deploymentId} queued.", Severity.Info);
     });
@@ -273,7 +274,7 @@ public sealed partial class ProjectPage(
         {
             await RunAsync(async () =>
             {
-                var deploymentId = await deployments.RollbackAsync(target.Id);
+                var deploymentId = await deployments.RollbackAsync(target.Id, await currentUser.GetActorAsync());
                 Select(deploymentId);
                 snackbar.Add($"Rollback #{deploymentId} queued.", Severity.Info);
             });
