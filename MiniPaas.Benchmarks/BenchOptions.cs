@@ -3,7 +3,7 @@ using System.Globalization;
 namespace MiniPaas.Benchmarks;
 
 /// <summary>Command-line options; every count is bounded so a run ends in minutes.</summary>
-public sealed record BenchOptions(int Repetitions, int Requests, int Concurrency, int Rounds, bool Node, string? Output, string DockerHost)
+public sealed record BenchOptions(int Repetitions, int Requests, int Concurrency, int Rounds, bool Node, string? Output, string DockerHost, bool LogsOnly = false)
 {
     /// <summary>Every suite, in the order they run; <c>proxy-httpclient</c> (the first in-process load generator) only on request.</summary>
     public static readonly IReadOnlyList<string> AllSuites = ["deploy", "proxy", "redeploy", "startup", "dashboard", "proxy-httpclient"];
@@ -37,6 +37,7 @@ public sealed record BenchOptions(int Repetitions, int Requests, int Concurrency
           --latency-connections N  wrk connections at half load (default 16)
           --wrk-seconds N  seconds per wrk run (default 5)
           --docs FILE      rewrite the generated section of FILE (docs/benchmarks.md) with this run's results
+          --logs           only the live-log benchmark (throughput ratio, write→browser latency, DOM size); --rounds sets its rounds
           --out FILE       also write the Markdown results to FILE
           --docker-host U  Docker engine for both paths (default $DOCKER_HOST, else unix:///var/run/docker.sock);
                            use a private engine when other MiniPaas instances share the default one (docs/benchmarks.md)
@@ -61,6 +62,9 @@ public sealed record BenchOptions(int Repetitions, int Requests, int Concurrency
                     break;
                 case "--rounds" when Positive(args, ++i) is { } n:
                     options = options with { Rounds = n };
+                    break;
+                case "--logs":
+                    options = options with { LogsOnly = true };
                     break;
                 case "--no-node":
                     options = options with { Node = false };

@@ -23,6 +23,7 @@ public sealed class MiniPaasHost : IAsyncDisposable
     {
         _factory = factory;
         DashboardPort = dashboardPort;
+        DashboardAddress = new Uri($"http://127.0.0.1:{dashboardPort}/");
         IngressPort = ingressPort;
         DataDirectory = dataDirectory;
     }
@@ -30,6 +31,9 @@ public sealed class MiniPaasHost : IAsyncDisposable
     public int IngressPort { get; }
 
     public int DashboardPort { get; }
+
+    /// <summary>The dashboard's base address, <c>http://127.0.0.1:&lt;port&gt;/</c>.</summary>
+    public Uri DashboardAddress { get; }
 
     public string DataDirectory { get; }
 
@@ -40,7 +44,7 @@ public sealed class MiniPaasHost : IAsyncDisposable
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    public static MiniPaasHost Start(string dataDirectory, string dockerEndpoint)
+    public static MiniPaasHost Start(string dataDirectory, string dockerEndpoint, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         Directory.CreateDirectory(dataDirectory);
         var dashboardPort = LoopbackPort.Free();
@@ -60,7 +64,15 @@ public sealed class MiniPaasHost : IAsyncDisposable
             // Console output would compete with the measurement; warnings and errors still show.
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
-        var factory = new AppFactory(settings);
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        // Development serves the dashboard's static assets from the build output (the browser measurements need them).
+        var environment = extraSettings?.ContainsKey("environment") == true ? extraSettings["environment"]! : "Production";
+        settings.Remove("environment");
+        var factory = new AppFactory(settings, environment);
         factory.UseKestrel();
         factory.StartServer();
         return new MiniPaasHost(factory, dashboardPort, ingressPort, dataDirectory);
@@ -104,14 +116,14 @@ public sealed class MiniPaasHost : IAsyncDisposable
 
     // Any type of MiniPaas.Web names the app's assembly (and so its entry point); the Web app's own Program would clash with this
     // console app's generated one.
-    private sealed class AppFactory(IDictionary<string, string?> settings) : WebApplicationFactory<MiniPaas.Web.Hosting.LoopbackOnlyMiddleware>
+    private sealed class AppFactory(IDictionary<string, string?> settings, string environment) : WebApplicationFactory<MiniPaas.Web.Hosting.LoopbackOnlyMiddleware>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseEnvironment("Production");
+            builder.UseEnvironment(environment);
 
             // Not a published layout: without this, Production serves no MudBlazor/Blazor scripts and no circuit starts
-            // (the dashboard suite needs interactive pages).
+            // (the dashboard suite and the live-log measurements need interactive pages).
             builder.UseStaticWebAssets();
             foreach (var (key, value) in settings)
             {

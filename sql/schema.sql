@@ -519,6 +519,39 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126005705_RuntimeLogDrops') THEN
+    CREATE TABLE runtime_log_drops (
+        deployment_id bigint NOT NULL,
+        project_id bigint NOT NULL,
+        dropped bigint NOT NULL,
+        updated_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_runtime_log_drops PRIMARY KEY (deployment_id),
+        CONSTRAINT fk_runtime_log_drops_deployments_deployment_id FOREIGN KEY (deployment_id) REFERENCES deployments (id) ON DELETE CASCADE,
+        CONSTRAINT fk_runtime_log_drops_projects_project_id FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126005705_RuntimeLogDrops') THEN
+    CREATE INDEX ix_runtime_log_drops_project_id ON runtime_log_drops (project_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126005705_RuntimeLogDrops') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261126005705_RuntimeLogDrops', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
     IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126005904_ApiTokens') THEN
     CREATE TABLE api_tokens (
         id bigint GENERATED ALWAYS AS IDENTITY,

@@ -7,6 +7,7 @@ using MiniPaas.Core.Building;
 using MiniPaas.Core.Persistence;
 using MiniPaas.Core.Deploying.Docker;
 using MiniPaas.Core.Ingress.Traefik;
+using MiniPaas.Core.Logs;
 using MiniPaas.Core.Variables;
 
 namespace MiniPaas.Core.Configuration;
@@ -39,6 +40,7 @@ public static class CoreHostingExtensions
         builder.AddMiniPaasTraefik();
         builder.AddMiniPaasApiTokens();
         builder.AddMiniPaasGitHub();
+        builder.AddMiniPaasLogs();
         StartupOptionsCheck.RegisterFirst(builder.Services);
         return builder;
     }

@@ -73,6 +73,12 @@ public sealed class RuntimeOptions
     /// <summary>How often the reconciler compares the database with the engine. Default: 30 s.</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Most size of one container log file (json-file driver <c>max-size</c>). Default: <c>10m</c>.</summary>
+    public string LogMaxSize { get; set; } = "10m";
+
+    /// <summary>Container log files kept per container (json-file driver <c>max-file</c>). Default: 3.</summary>
+    public int LogMaxFiles { get; set; } = 3;
+
     public bool IsHostNetwork => string.Equals(NetworkMode, "host", StringComparison.OrdinalIgnoreCase);
 }
 

@@ -78,6 +78,16 @@ public sealed class RuntimeOptionsValidator : IValidateOptions<RuntimeOptions>
         OptionsErrors.RequirePort(errors, "MiniPaas:Runtime:ContainerPort", options.ContainerPort);
         OptionsErrors.RequirePositive(errors, "MiniPaas:Runtime:HealthTimeout", options.HealthTimeout);
         OptionsErrors.RequirePositive(errors, "MiniPaas:Runtime:ReconcileInterval", options.ReconcileInterval);
+        if (options.LogMaxFiles < 1)
+        {
+            errors.Add("MiniPaas:Runtime:LogMaxFiles must be at least 1.");
+        }
+
+        if (!System.Text.RegularExpressions.Regex.IsMatch(options.LogMaxSize ?? string.Empty, "^[1-9][0-9]*[kmg]$"))
+        {
+            errors.Add($"MiniPaas:Runtime:LogMaxSize '{options.LogMaxSize}' must be a size such as 10m, 500k or 1g.");
+        }
+
         if (options.DrainDelay < TimeSpan.Zero)
         {
             errors.Add("MiniPaas:Runtime:DrainDelay must not be negative.");

@@ -26,6 +26,8 @@ internal sealed class StartupOptionsCheck : IHostedService
         Collect<Ingress.Traefik.TraefikOptions>(services, failures);
         Collect<ApiTokens.ApiOptions>(services, failures);
         Collect<GitHub.GitHubOptions>(services, failures);
+        Collect<Logs.LogsOptions>(services, failures);
+        Collect<Logs.LogRetentionOptions>(services, failures);
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(MiniPaasOptions), failures);

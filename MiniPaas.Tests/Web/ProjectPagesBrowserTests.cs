@@ -195,7 +195,7 @@ public sealed partial class ProjectPagesBrowserTests(DeployAppFixture app, Brows
         await Assertions.Expect(page.GetByTestId("redeploy-button")).ToBeDisabledAsync();
 
         await page.GetByTestId($"logs-{deploymentId}").ClickAsync();
-        var errorLine = page.GetByTestId("build-log").Locator(".minipaas-build-log-error").First;
+        var errorLine = page.GetByTestId("build-log").Locator(".minipaas-log-error").First;
         await Assertions.Expect(errorLine).ToBeVisibleAsync();
         var color = await errorLine.EvaluateAsync<string>("e => getComputedStyle(e).color");
         var normal = await page.GetByTestId("build-log").EvaluateAsync<string>("e => getComputedStyle(e).color");

@@ -102,6 +102,16 @@ public sealed partial class DockerContainerRuntime(
                 CapDrop = DroppedCapabilities,
                 Mounts = [],
                 Binds = [],
+                // Bounded on disk; the log attacher copies lines into PostgreSQL long before a file rotates away.
+                LogConfig = new LogConfig
+                {
+                    Type = "json-file",
+                    Config = new Dictionary<string, string>
+                    {
+                        ["max-size"] = options.LogMaxSize,
+                        ["max-file"] = options.LogMaxFiles.ToString(CultureInfo.InvariantCulture),
+                    },
+                },
             },
         };
 

@@ -858,6 +858,33 @@ namespace MiniPaas.Core.Persistence.Migrations
                     b.ToTable("request_visitors", (string)null);
                 });
 
+            modelBuilder.Entity("MiniPaas.Core.Persistence.RuntimeLogDropRecord", b =>
+                {
+                    b.Property<long>("DeploymentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("deployment_id");
+
+                    b.Property<long>("Dropped")
+                        .HasColumnType("bigint")
+                        .HasColumnName("dropped");
+
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("DeploymentId")
+                        .HasName("pk_runtime_log_drops");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_runtime_log_drops_project_id");
+
+                    b.ToTable("runtime_log_drops", (string)null);
+                });
+
             modelBuilder.Entity("MiniPaas.Core.Persistence.RuntimeLogRecord", b =>
                 {
                     b.Property<long>("Seq")
@@ -1089,6 +1116,23 @@ namespace MiniPaas.Core.Persistence.Migrations
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_projects_users_owner_id");
+                });
+
+            modelBuilder.Entity("MiniPaas.Core.Persistence.RuntimeLogDropRecord", b =>
+                {
+                    b.HasOne("MiniPaas.Core.Persistence.DeploymentRecord", null)
+                        .WithMany()
+                        .HasForeignKey("DeploymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_runtime_log_drops_deployments_deployment_id");
+
+                    b.HasOne("MiniPaas.Core.Persistence.ProjectRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_runtime_log_drops_projects_project_id");
                 });
 
             modelBuilder.Entity("MiniPaas.Core.Persistence.RuntimeLogRecord", b =>

@@ -175,6 +175,8 @@ internal sealed class PrivateCluster(string clusterDirectory, string binDirector
             await File.WriteAllTextAsync(PortFile, Port.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
         }
 
+        // A throwaway (non-durable) cluster serves whole test runs: dozens of app hosts at once, each with its own pool and
+        // background writers, outgrow the default 100 connections.
         // Settings live in an included file MiniPaas rewrites on every start (the port may move); the rest of postgresql.conf stays the user's.
         var mainConfig = Path.Combine(DataDirectory, "postgresql.conf");
         const string Include = "include_if_exists = 'minipaas.conf'";
@@ -187,7 +189,7 @@ internal sealed class PrivateCluster(string clusterDirectory, string binDirector
             listen_addresses = '127.0.0.1'
             port = {Port}
             unix_socket_directories = {Quote(SocketDirectory)}
-            {(durable ? "" : "fsync = off\nsynchronous_commit = off\nfull_page_writes = off")}
+            {(durable ? "" : "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 600")}
             """;
         await File.WriteAllTextAsync(Path.Combine(DataDirectory, "minipaas.conf"), settings + "\n", ct).ConfigureAwait(false);
 

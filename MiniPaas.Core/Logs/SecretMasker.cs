@@ -1,0 +1,69 @@
+namespace MiniPaas.Core.Logs;
+
+/// <summary>Replaces every known secret value of 4+ characters with <c>***</c>, longest first so a value containing another is masked whole.</summary>
+public sealed class SecretMasker
+{
+    public const string Mask = "***";
+    public const int MinimumLength = 4;
+
+    private readonly string[] _values;
+
+    public SecretMasker(IEnumerable<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        // Shorter values would mask ordinary words ("true", "1") everywhere and make logs unreadable without protecting much.
+        _values = [.. values
+            .Where(v => v.Length >= MinimumLength)
+            .Distinct(StringComparer.Ordinal)
+            .OrderByDescending(v => v.Length)];
+    }
+
+    public static SecretMasker None { get; } = new([]);
+
+    public bool IsEmpty => _values.Length == 0;
+
+    public string Apply(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        foreach (var value in _values)
+        {
+            if (text.Contains(value, StringComparison.Ordinal))
+            {
+                text = text.Replace(value, Mask, StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
+}
+
+/// <summary>
+/// Keeps each deployment's <see cref="SecretMasker"/>, refreshed every few seconds from the project's variables. Values only ever
+/// join a deployment's set: a container keeps the environment it was started with, so a variable deleted or changed later must
+/// stay masked in that deployment's output.
+/// </summary>
+public sealed class SecretMaskerCache(ISecretValues secrets, TimeProvider timeProvider)
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, Entry> _byDeployment = new();
+
+    public async ValueTask<SecretMasker> GetAsync(long projectId, long deploymentId, CancellationToken ct = default)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (_byDeployment.TryGetValue(deploymentId, out var cached) && cached.Until > now)
+        {
+            return cached.Masker;
+        }
+
+        var values = new HashSet<string>(cached?.Values ?? [], StringComparer.Ordinal);
+        values.UnionWith(await secrets.GetAsync(projectId, ct).ConfigureAwait(false));
+        var masker = cached is not null && values.Count == cached.Values.Count ? cached.Masker : new SecretMasker(values);
+        _byDeployment[deploymentId] = new Entry(values, masker, now + Lifetime);
+        return masker;
+    }
+
+    /// <summary>Forgets a deployment (its container is gone).</summary>
+    public void Forget(long deploymentId) => _byDeployment.TryRemove(deploymentId, out _);
+
+    private sealed record Entry(HashSet<string> Values, SecretMasker Masker, DateTimeOffset Until);
+}
