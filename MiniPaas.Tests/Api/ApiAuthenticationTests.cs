@@ -37,6 +37,8 @@ public sealed class ApiAuthenticationTests(ApiAppFixture app) : IClassFixture<Ap
         { "DELETE", $"/api/deployments/{UnknownId}" },
         { "GET", $"/api/deployments/{UnknownId}/build-logs" },
         { "GET", $"/api/deployments/{UnknownId}/build-logs?follow=true" },
+        { "GET", $"/api/deployments/{UnknownId}/runtime-logs" },
+        { "GET", $"/api/deployments/{UnknownId}/runtime-logs?follow=true" },
         { "GET", "/api/system" },
     };
 

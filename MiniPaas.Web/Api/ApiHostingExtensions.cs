@@ -49,12 +49,6 @@ public static class ApiHostingExtensions
         app.UseWhen(context => context.Request.Path.StartsWithSegments(Prefix, StringComparison.OrdinalIgnoreCase),
             api => api.UseMiddleware<ApiProblemMiddleware>());
 
-        // The ingress calls UseRouting explicitly, after which WebApplication's implicit UseAuthorization (added at the very
-        // start) would run before an endpoint is chosen and every RequireAuthorization endpoint would fail with a 500.
-        // Authorization placed here runs after routing; authentication stays implicit at the start, so HttpContext.User is
-        // set for the whole pipeline as before.
-        app.UseAuthorization();
-
         // Bearer tokens only, never cookies: no cross-site request can carry the credential, so no antiforgery is needed.
         var api = app.MapGroup(Prefix).RequireAuthorization(ApiTokenDefaults.Policy).DisableAntiforgery();
         api.MapProjectEndpoints();
