@@ -27,12 +27,18 @@ public sealed class ApiAuthenticationTests(ApiAppFixture app) : IClassFixture<Ap
         { "PUT", $"/api/projects/{UnknownId}/env/SOME_KEY" },
         { "DELETE", $"/api/projects/{UnknownId}/env/SOME_KEY" },
         { "GET", $"/api/projects/{UnknownId}/env/suggest" },
+        { "GET", $"/api/projects/{UnknownId}/analytics" },
+        { "GET", $"/api/projects/{UnknownId}/visitors" },
+        { "GET", $"/api/projects/{UnknownId}/requests" },
+        { "GET", $"/api/projects/{UnknownId}/resources" },
         { "GET", $"/api/deployments/{UnknownId}" },
         { "POST", $"/api/deployments/{UnknownId}/stop" },
         { "POST", $"/api/deployments/{UnknownId}/rollback" },
         { "DELETE", $"/api/deployments/{UnknownId}" },
         { "GET", $"/api/deployments/{UnknownId}/build-logs" },
         { "GET", $"/api/deployments/{UnknownId}/build-logs?follow=true" },
+        { "GET", $"/api/deployments/{UnknownId}/runtime-logs" },
+        { "GET", $"/api/deployments/{UnknownId}/runtime-logs?follow=true" },
         { "GET", "/api/system" },
     };
 

@@ -163,9 +163,11 @@ public sealed class ApiDeploymentsTests(ApiAppFixture app) : IClassFixture<ApiAp
         Assert.Equal(Seqs(all.Skip(2)), Seqs(resumed));
     }
 
-    internal static async Task<(List<JsonElement> Lines, JsonElement End)> FollowBuildLogAsync(HttpClient client, long deploymentId, long? lastEventId = null)
+    /// <summary>Follows a log stream (<c>build-logs</c> or <c>runtime-logs</c>) until its end event; <paramref name="onLine"/> sees each line as it arrives.</summary>
+    internal static async Task<(List<JsonElement> Lines, JsonElement End)> FollowBuildLogAsync(
+        HttpClient client, long deploymentId, long? lastEventId = null, string log = "build-logs", Func<JsonElement, Task>? onLine = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/deployments/{deploymentId}/build-logs?follow=true", UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/deployments/{deploymentId}/{log}?follow=true", UriKind.Relative));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         if (lastEventId is { } id)
         {
@@ -201,6 +203,10 @@ public sealed class ApiDeploymentsTests(ApiAppFixture app) : IClassFixture<ApiAp
                 Assert.Equal("log", eventName);
                 Assert.Equal(eventId, data.GetProperty("seq").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture));
                 lines.Add(data);
+                if (onLine is not null)
+                {
+                    await onLine(data);
+                }
             }
         }
 

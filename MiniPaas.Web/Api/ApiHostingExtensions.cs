@@ -54,6 +54,7 @@ public static class ApiHostingExtensions
         api.MapProjectEndpoints();
         api.MapDeploymentEndpoints();
         api.MapEnvEndpoints();
+        api.MapAnalyticsEndpoints();
         api.MapSystemEndpoints();
 
         app.MapOpenApi();

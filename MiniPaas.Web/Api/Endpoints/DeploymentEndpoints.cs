@@ -7,7 +7,7 @@ using MiniPaas.Web.Api.Logs;
 
 namespace MiniPaas.Web.Api.Endpoints;
 
-/// <summary><c>/api/deployments/{id}</c>: read, stop, roll back to, delete a deployment, and read or follow its build log.</summary>
+/// <summary><c>/api/deployments/{id}</c>: read, stop, roll back to, delete a deployment, and read or follow its build and runtime logs.</summary>
 internal static class DeploymentEndpoints
 {
     public static RouteGroupBuilder MapDeploymentEndpoints(this RouteGroupBuilder api)
@@ -18,6 +18,11 @@ internal static class DeploymentEndpoints
         deployments.MapPost("/{id:long}/rollback", RollbackAsync).WithName("RollbackToDeployment");
         deployments.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteDeployment");
         deployments.MapGet("/{id:long}/build-logs", BuildLogsAsync).WithName("GetBuildLogs")
+            .Produces<LogPageDto>()
+            .Produces(StatusCodes.Status200OK, contentType: LogEventStreamResult.ContentType)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        deployments.MapGet("/{id:long}/runtime-logs", RuntimeLogsAsync).WithName("GetRuntimeLogs")
             .Produces<LogPageDto>()
             .Produces(StatusCodes.Status200OK, contentType: LogEventStreamResult.ContentType)
             .ProducesValidationProblem()
@@ -109,6 +114,25 @@ internal static class DeploymentEndpoints
 
         var source = new BuildLogSource(deployment, recorder, statusFeed, projects);
         return follow ? new LogEventStreamResult(source, query) : TypedResults.Ok(query.Page(await source.ReadAsync(ct)));
+    }
+
+    private static async Task<IResult> RuntimeLogsAsync(
+        long id, HttpRequest request, ProjectService projects, RuntimeLogQuery logs, DeploymentStatusFeed statusFeed,
+        CancellationToken ct, bool follow = false)
+    {
+        var query = LogQuery.Parse(request, out var errors);
+        if (errors.Count > 0)
+        {
+            return ApiResults.Invalid(errors);
+        }
+
+        if (await projects.GetDeploymentAsync(id, ct) is not { } deployment)
+        {
+            return DeploymentNotFound(id);
+        }
+
+        var source = new RuntimeLogSource(deployment, logs, statusFeed, projects, query);
+        return follow ? new LogEventStreamResult(source, query) : TypedResults.Ok(await source.PageAsync(ct));
     }
 
     internal static ProblemHttpResult DeploymentNotFound(long id) => ApiResults.NotFound($"Deployment {id} does not exist.");

@@ -3,7 +3,7 @@ using MiniPaas.Core.Events;
 namespace MiniPaas.Web.Api.Logs;
 
 /// <summary>
-/// A log the API can page and follow: build logs today, runtime logs next. Implementations only adapt a Core log store;
+/// A log the API can page and follow: build logs and runtime logs. Implementations only adapt a Core log store;
 /// paging, filtering and the event stream are shared (<see cref="LogQuery"/>, <see cref="LogEventStreamResult"/>).
 /// </summary>
 public interface ILogHistorySource
