@@ -10,6 +10,7 @@ public sealed class ResumePosition
     private long _lastMicros = long.MinValue;
     private int _seenAtLast;
     private int _skipAtLast;
+    private long _attachFromMicros = long.MinValue;
 
     public ResumePosition()
     {
@@ -28,9 +29,18 @@ public sealed class ResumePosition
     public EngineTimestamp? Since => _lastMicros == long.MinValue ? null : new EngineTimestamp(_lastMicros * 1_000);
 
     /// <summary>Call before reading a new log stream from <see cref="Since"/>.</summary>
-    public void BeginAttach() => _skipAtLast = _seenAtLast;
+    public void BeginAttach()
+    {
+        _attachFromMicros = _lastMicros;
+        _skipAtLast = _seenAtLast;
+    }
 
     /// <summary>True when the line at <paramref name="timestamp"/> is new; advances the position.</summary>
+    /// <remarks>
+    /// Only lines at or before the point this attach resumed from can have been seen already. Within one stream the engine
+    /// never repeats a line, but stdout and stderr are stamped by separate copiers, so a stderr line may carry a timestamp a
+    /// moment earlier than the stdout line before it: that line is new, it just does not move the resume point.
+    /// </remarks>
     public bool Accept(EngineTimestamp timestamp)
     {
         if (timestamp == default)
@@ -39,26 +49,27 @@ public sealed class ResumePosition
         }
 
         var micros = Micros(timestamp);
-        if (micros < _lastMicros)
+        if (micros < _attachFromMicros)
         {
             return false;
         }
 
-        if (micros == _lastMicros)
+        if (micros == _attachFromMicros && _skipAtLast > 0)
         {
-            if (_skipAtLast > 0)
-            {
-                _skipAtLast--;
-                return false;
-            }
-
-            _seenAtLast++;
-            return true;
+            _skipAtLast--;
+            return false;
         }
 
-        _lastMicros = micros;
-        _seenAtLast = 1;
-        _skipAtLast = 0;
+        if (micros > _lastMicros)
+        {
+            _lastMicros = micros;
+            _seenAtLast = 1;
+        }
+        else if (micros == _lastMicros)
+        {
+            _seenAtLast++;
+        }
+
         return true;
     }
 

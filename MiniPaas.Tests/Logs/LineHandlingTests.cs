@@ -117,6 +117,22 @@ public class LineHandlingTests
     }
 
     [Fact]
+    public void ResumePosition_StderrLineStampedBeforeThePreviousStdoutLine_IsKeptAndDoesNotMoveTheResumePoint()
+    {
+        var position = new ResumePosition();
+        position.BeginAttach();
+        Assert.True(position.Accept(new EngineTimestamp(2_000_000)));
+        Assert.True(position.Accept(new EngineTimestamp(1_990_000)));
+        Assert.True(position.Accept(new EngineTimestamp(2_010_000)));
+        Assert.Equal(new EngineTimestamp(2_010_000), position.Since);
+
+        position.BeginAttach();
+        Assert.False(position.Accept(new EngineTimestamp(2_010_000)));
+        Assert.True(position.Accept(new EngineTimestamp(2_020_000)));
+        Assert.True(position.Accept(new EngineTimestamp(2_015_000)));
+    }
+
+    [Fact]
     public void ResumePosition_FromStoredPoint_SkipsStoredLines()
     {
         var stored = new ResumePoint(new EngineTimestamp(5_000), LinesAtLast: 2);
