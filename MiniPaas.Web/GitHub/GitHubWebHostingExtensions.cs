@@ -16,14 +16,10 @@ public static class GitHubWebHostingExtensions
         return builder;
     }
 
-    /// <summary>Authentication, authorization, then the gate; call after the loopback guard and before antiforgery and the endpoints.</summary>
+    /// <summary>The sign-in gate: call after authentication (it reads the signed-in user) and before antiforgery and the endpoints.</summary>
     public static WebApplication UseMiniPaasGitHub(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseAuthentication();
-        // Explicit, after routing: left implicit, WebApplication would put authorization at the very start of the pipeline,
-        // before the (explicit, see UseMiniPaasIngress) routing has chosen the endpoint whose policy it must check.
-        app.UseAuthorization();
         app.UseMiddleware<DashboardSignInGate>();
         return app;
     }

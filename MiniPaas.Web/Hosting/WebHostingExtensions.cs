@@ -76,6 +76,12 @@ public static class WebHostingExtensions
         }
 
         app.UseMiddleware<LoopbackOnlyMiddleware>();
+
+        // Both explicit, after routing: left implicit, WebApplication would put them at the very start of the pipeline, before
+        // the (explicit, see UseMiniPaasIngress) routing has chosen the endpoint whose policy authorization must check — every
+        // /api endpoint would fail. The dashboard's cookie and the API's bearer scheme both go through them.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseMiniPaasGitHub();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAntiforgery();
