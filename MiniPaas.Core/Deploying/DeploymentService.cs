@@ -151,8 +151,22 @@ public sealed class DeploymentService(
             await runtime.RemoveAsync(deployment.ContainerId, ct).ConfigureAwait(false);
         }
 
+        var image = deployment.ImageTag;
         db.Deployments.Remove(deployment);
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
+
+        // Its image goes with it, unless another deployment (a rollback or redeploy reusing it) still needs it.
+        if (image is not null && !await db.Deployments.AnyAsync(d => d.ImageTag == image, ct).ConfigureAwait(false))
+        {
+            try
+            {
+                await runtime.RemoveImageAsync(image, ct).ConfigureAwait(false);
+            }
+            catch (ContainerRuntimeException)
+            {
+                // Best effort: the deployment is gone either way, and an image the engine still holds is only disk space.
+            }
+        }
     }
 
     private async Task<long> QueueAsync(long projectId, string trigger, string? triggeredBy, string? commitSha, long? rollbackOf, CancellationToken ct)
