@@ -718,3 +718,71 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126034733_RequestAnalyticsStore') THEN
+    CREATE TABLE request_events_high_water (
+        id smallint NOT NULL,
+        last_seq bigint NOT NULL,
+        CONSTRAINT pk_request_events_high_water PRIMARY KEY (id),
+        CONSTRAINT ck_request_events_high_water_singleton CHECK (id = 1)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126034733_RequestAnalyticsStore') THEN
+    CREATE TABLE request_visitors_daily (
+        project_id bigint NOT NULL,
+        day date NOT NULL,
+        visitor_id bigint NOT NULL,
+        first_hour timestamp with time zone NOT NULL,
+        last_hour timestamp with time zone NOT NULL,
+        CONSTRAINT pk_request_visitors_daily PRIMARY KEY (project_id, day, visitor_id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126034733_RequestAnalyticsStore') THEN
+    CREATE INDEX ix_request_visitors_daily_day_brin ON request_visitors_daily USING brin (day);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126034733_RequestAnalyticsStore') THEN
+    INSERT INTO request_events_high_water (id, last_seq)
+    SELECT 1, max(seq) FROM request_events HAVING max(seq) IS NOT NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126034733_RequestAnalyticsStore') THEN
+    INSERT INTO request_visitors_daily (project_id, day, visitor_id, first_hour, last_hour)
+    SELECT project_id, (hour AT TIME ZONE 'UTC')::date, visitor_id, min(hour), max(hour)
+    FROM request_visitors GROUP BY 1, 2, 3;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126034733_RequestAnalyticsStore') THEN
+    ALTER TABLE request_events DROP CONSTRAINT pk_request_events;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261126034733_RequestAnalyticsStore') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261126034733_RequestAnalyticsStore', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -33,7 +33,7 @@ public static class ChartQueryBench
         FROM request_events WHERE project_id = @project AND timestamp >= @from AND timestamp < @to
         """;
 
-    /// <summary>Generates <paramref name="events"/> rows over the 7 days before <paramref name="now"/> with COPY, plus their rollups and visitor sets.</summary>
+    /// <summary>Generates <paramref name="events"/> rows over the 7 days before <paramref name="now"/> with COPY, plus their rollups and hourly and daily visitor sets.</summary>
     public static async Task<TimeSpan> GenerateAsync(string connectionString, int events, DateTimeOffset now, Action<string> log, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
@@ -101,7 +101,24 @@ public static class ChartQueryBench
             await importer.CompleteAsync(ct);
         }
 
-        foreach (var table in new[] { "request_events", "request_rollups", "request_visitors" })
+        // The daily visitor sets exactly as the ingestor keeps them (first and last hour of each visitor per day).
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "COPY request_visitors_daily (project_id, day, visitor_id, first_hour, last_hour) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var daily in VisitorSetWriter.Daily(visitors.Select(v => (1L, v.Hour, v.Visitor))))
+            {
+                await importer.StartRowAsync(ct);
+                await importer.WriteAsync(daily.ProjectId, NpgsqlDbType.Bigint, ct);
+                await importer.WriteAsync(daily.Day, NpgsqlDbType.Date, ct);
+                await importer.WriteAsync(daily.VisitorId, NpgsqlDbType.Bigint, ct);
+                await importer.WriteAsync(daily.FirstHour, NpgsqlDbType.TimestampTz, ct);
+                await importer.WriteAsync(daily.LastHour, NpgsqlDbType.TimestampTz, ct);
+            }
+
+            await importer.CompleteAsync(ct);
+        }
+
+        foreach (var table in new[] { "request_events", "request_rollups", "request_rollups_hourly", "request_visitors", "request_visitors_daily" })
         {
             // VACUUM refuses to run inside a multi-statement batch: one command per table.
             await using var analyze = new NpgsqlCommand($"VACUUM ANALYZE {table}", connection);

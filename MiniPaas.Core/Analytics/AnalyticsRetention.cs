@@ -7,7 +7,7 @@ namespace MiniPaas.Core.Analytics;
 
 /// <summary>
 /// Deletes analytics older than <see cref="AnalyticsRetentionOptions"/> allows: raw events after <c>AnalyticsRaw</c>, minute and
-/// hour rollups and visitor sets after <c>AnalyticsRollups</c>. Deletes go in batches of <c>AnalyticsDeleteBatch</c> rows (short
+/// hour rollups and hourly visitor sets after <c>AnalyticsRollups</c>, daily visitor sets once their whole day is past it. Deletes go in batches of <c>AnalyticsDeleteBatch</c> rows (short
 /// transactions, no long locks), and each table that lost rows is vacuumed so the space is reused instead of bloating.
 /// </summary>
 public sealed partial class AnalyticsRetention(
@@ -24,7 +24,7 @@ public sealed partial class AnalyticsRetention(
         var deleted = new Dictionary<string, long>
         {
             ["request_events"] = await DeleteOlderThanAsync(
-                "DELETE FROM request_events WHERE seq IN (SELECT seq FROM request_events WHERE timestamp < @cutoff LIMIT @batch)",
+                "DELETE FROM request_events WHERE ctid IN (SELECT ctid FROM request_events WHERE timestamp < @cutoff LIMIT @batch)",
                 now - settings.AnalyticsRaw, settings.AnalyticsDeleteBatch, ct).ConfigureAwait(false),
             ["request_rollups"] = await DeleteOlderThanAsync(
                 "DELETE FROM request_rollups WHERE ctid IN (SELECT ctid FROM request_rollups WHERE minute < @cutoff LIMIT @batch)",
@@ -34,6 +34,11 @@ public sealed partial class AnalyticsRetention(
                 now - settings.AnalyticsRollups, settings.AnalyticsDeleteBatch, ct).ConfigureAwait(false),
             ["request_visitors"] = await DeleteOlderThanAsync(
                 "DELETE FROM request_visitors WHERE ctid IN (SELECT ctid FROM request_visitors WHERE hour < @cutoff LIMIT @batch)",
+                now - settings.AnalyticsRollups, settings.AnalyticsDeleteBatch, ct).ConfigureAwait(false),
+
+            // A day goes once all of it is past the cutoff (the cutoff's own day still has hours to answer for).
+            ["request_visitors_daily"] = await DeleteOlderThanAsync(
+                "DELETE FROM request_visitors_daily WHERE ctid IN (SELECT ctid FROM request_visitors_daily WHERE day < (@cutoff AT TIME ZONE 'UTC')::date LIMIT @batch)",
                 now - settings.AnalyticsRollups, settings.AnalyticsDeleteBatch, ct).ConfigureAwait(false),
         };
 

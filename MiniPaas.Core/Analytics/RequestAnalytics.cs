@@ -4,7 +4,7 @@ namespace MiniPaas.Core.Analytics;
 
 /// <summary>
 /// Read side of request analytics, independent of any UI (the dashboard and the REST API both use it). Charts and totals
-/// come from the per-minute rollups and hourly visitor sets; top paths and referrers from raw events (so they cover at
+/// come from the per-minute and per-hour rollups and the hourly and daily visitor sets; top paths and referrers from raw events (so they cover at
 /// most <c>MiniPaas:Retention:AnalyticsRaw</c>).
 /// </summary>
 public sealed class RequestAnalytics(AnalyticsDatabase database)
@@ -104,9 +104,7 @@ public sealed class RequestAnalytics(AnalyticsDatabase database)
                 SELECT coalesce(sum(requests), 0)::bigint, coalesce(sum(status2xx), 0)::bigint, coalesce(sum(status3xx), 0)::bigint,
                        coalesce(sum(status4xx), 0)::bigint, coalesce(sum(status5xx), 0)::bigint, coalesce(sum(status_other), 0)::bigint,
                        coalesce(sum(browsers), 0)::bigint, coalesce(sum(bots), 0)::bigint, coalesce(sum(other_agents), 0)::bigint,
-                       coalesce(sum(bytes_in), 0)::bigint, coalesce(sum(bytes_out), 0)::bigint,
-                       (SELECT count(DISTINCT visitor_id) FROM request_visitors
-                        WHERE project_id = @project AND hour >= @from_hour AND hour < @to)
+                       coalesce(sum(bytes_in), 0)::bigint, coalesce(sum(bytes_out), 0)::bigint
                 FROM {Rollups}
                 """;
             var totals = new long[12];
@@ -117,12 +115,14 @@ public sealed class RequestAnalytics(AnalyticsDatabase database)
                 await using (reader.ConfigureAwait(false))
                 {
                     await reader.ReadAsync(ct).ConfigureAwait(false);
-                    for (var i = 0; i < totals.Length; i++)
+                    for (var i = 0; i < totals.Length - 1; i++)
                     {
                         totals[i] = reader.GetInt64(i);
                     }
                 }
             }
+
+            totals[^1] = await CountVisitorsAsync(connection, projectId, range, ct).ConfigureAwait(false);
 
             // One bucket as wide as the range gives the overall histogram.
             var histogram = new long[LatencyHistogram.BucketCount];
@@ -144,24 +144,22 @@ public sealed class RequestAnalytics(AnalyticsDatabase database)
     public async Task<IReadOnlyList<DailyVisitors>> GetVisitorsPerDayAsync(long projectId, TimeRange range, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(range);
-        const string sql = """
-            SELECT date_trunc('day', hour AT TIME ZONE 'UTC') AS d, count(DISTINCT visitor_id)
-            FROM request_visitors WHERE project_id = @project AND hour >= @from_hour AND hour < @to
-            GROUP BY d ORDER BY d
-            """;
+        var window = VisitorWindow.Of(range);
         var result = new List<DailyVisitors>();
         var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var command = Command(connection, sql, projectId, range);
+            var command = new NpgsqlCommand(window.SpansDays ? VisitorWindow.PerDayFromDays : VisitorWindow.PerDayFromHours, connection);
             await using (command.ConfigureAwait(false))
             {
+                command.Parameters.AddWithValue("project", projectId);
+                window.Bind(command);
                 var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
                     while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     {
-                        result.Add(new DailyVisitors(DateOnly.FromDateTime(reader.GetDateTime(0)), reader.GetInt64(1)));
+                        result.Add(new DailyVisitors(reader.GetFieldValue<DateOnly>(0), reader.GetInt64(1)));
                     }
                 }
             }
@@ -248,6 +246,19 @@ public sealed class RequestAnalytics(AnalyticsDatabase database)
         }
 
         return result;
+    }
+
+    // Distinct visitors over the hours the range overlaps (see VisitorWindow for why the daily sets are exact).
+    private static async Task<long> CountVisitorsAsync(NpgsqlConnection connection, long projectId, TimeRange range, CancellationToken ct)
+    {
+        var window = VisitorWindow.Of(range);
+        var command = new NpgsqlCommand(window.SpansDays ? VisitorWindow.CountFromDays : VisitorWindow.CountFromHours, connection);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.AddWithValue("project", projectId);
+            window.Bind(command);
+            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is long count ? count : 0;
+        }
     }
 
     // Summed latency buckets per time bucket (null width: one bucket for the whole range); only non-zero counts travel.
@@ -345,7 +356,6 @@ public sealed class RequestAnalytics(AnalyticsDatabase database)
         command.Parameters.AddWithValue("project", projectId);
         command.Parameters.AddWithValue("from", range.From.ToUniversalTime());
         command.Parameters.AddWithValue("to", range.To.ToUniversalTime());
-        command.Parameters.AddWithValue("from_hour", MinuteRollup.HourOf(range.From));
         command.Parameters.AddWithValue("inner_from", innerFrom);
         command.Parameters.AddWithValue("inner_to", innerTo);
         return command;

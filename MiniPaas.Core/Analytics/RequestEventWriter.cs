@@ -5,7 +5,7 @@ namespace MiniPaas.Core.Analytics;
 
 /// <summary>
 /// Writes one batch of requests in one transaction: raw rows (binary COPY, or a single multi-row INSERT for tiny batches),
-/// the per-minute rollups they add up to, and the hourly visitor sets. All or nothing, so a retried batch never counts twice.
+/// the per-minute and per-hour rollups they add up to, the hourly and daily visitor sets, and the seq high-water mark. All or nothing, so a retried batch never counts twice.
 /// </summary>
 public sealed class RequestEventWriter(AnalyticsDatabase database)
 {
@@ -43,9 +43,9 @@ public sealed class RequestEventWriter(AnalyticsDatabase database)
                                FROM unnest(r.latency_buckets, excluded.latency_buckets) WITH ORDINALITY AS t(a, c, i))
         """;
 
-    private const string InsertVisitors = """
-        INSERT INTO request_visitors (project_id, hour, visitor_id)
-        SELECT * FROM unnest(@p, @h, @v) ON CONFLICT DO NOTHING
+    private const string RaiseHighWater = """
+        INSERT INTO request_events_high_water AS h (id, last_seq) VALUES (1, @seq)
+        ON CONFLICT (id) DO UPDATE SET last_seq = greatest(h.last_seq, excluded.last_seq)
         """;
 
     /// <summary>Writes <paramref name="rows"/> with their rollups; returns the rollups (the live feed publishes them).</summary>
@@ -76,7 +76,8 @@ public sealed class RequestEventWriter(AnalyticsDatabase database)
 
                 await UpsertRollupsAsync(connection, rollups, ct).ConfigureAwait(false);
                 await UpsertRollupsAsync(connection, MinuteRollup.Summarize(rows, MinuteRollup.HourOf), ct, hourly: true).ConfigureAwait(false);
-                await InsertVisitorsAsync(connection, rows, ct).ConfigureAwait(false);
+                await VisitorSetWriter.AddAsync(connection, rows, ct).ConfigureAwait(false);
+                await RaiseHighWaterAsync(connection, rows.Max(r => r.Seq), ct).ConfigureAwait(false);
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
             }
         }
@@ -85,19 +86,24 @@ public sealed class RequestEventWriter(AnalyticsDatabase database)
     }
 
     /// <summary>
-    /// Whether the batch starting with <paramref name="firstSeq"/> is already stored: after a failure while committing the
-    /// outcome is unknown, and since a batch is one transaction, its first row tells.
+    /// Whether the batch starting with <paramref name="first"/> is already stored: after a failure while committing the
+    /// outcome is unknown, and since a batch is one transaction, its first row tells (found through the (project, time)
+    /// index; seq alone has none).
     /// </summary>
-    public async Task<bool> IsStoredAsync(long firstSeq, CancellationToken ct)
+    public async Task<bool> IsStoredAsync(RequestRow first, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(first);
         var connection = new NpgsqlConnection(await database.GetConnectionStringAsync(ct).ConfigureAwait(false));
         await using (connection.ConfigureAwait(false))
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
-            var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM request_events WHERE seq = @seq)", connection);
+            var command = new NpgsqlCommand(
+                "SELECT EXISTS (SELECT 1 FROM request_events WHERE project_id = @project AND timestamp = @at AND seq = @seq)", connection);
             await using (command.ConfigureAwait(false))
             {
-                command.Parameters.AddWithValue("seq", firstSeq);
+                command.Parameters.AddWithValue("project", first.ProjectId);
+                command.Parameters.AddWithValue("at", first.Timestamp.ToUniversalTime());
+                command.Parameters.AddWithValue("seq", first.Seq);
                 return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is true;
             }
         }
@@ -203,15 +209,12 @@ public sealed class RequestEventWriter(AnalyticsDatabase database)
         }
     }
 
-    private static async Task InsertVisitorsAsync(NpgsqlConnection connection, IReadOnlyList<RequestRow> rows, CancellationToken ct)
+    private static async Task RaiseHighWaterAsync(NpgsqlConnection connection, long lastSeq, CancellationToken ct)
     {
-        var visitors = rows.Select(r => (r.ProjectId, Hour: MinuteRollup.HourOf(r.Timestamp), r.VisitorId)).Distinct().ToArray();
-        var command = new NpgsqlCommand(InsertVisitors, connection);
+        var command = new NpgsqlCommand(RaiseHighWater, connection);
         await using (command.ConfigureAwait(false))
         {
-            command.Parameters.AddWithValue("p", visitors.Select(v => v.ProjectId).ToArray());
-            command.Parameters.Add(new NpgsqlParameter("h", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = visitors.Select(v => v.Hour).ToArray() });
-            command.Parameters.AddWithValue("v", visitors.Select(v => v.VisitorId).ToArray());
+            command.Parameters.AddWithValue("seq", lastSeq);
             await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
     }

@@ -117,7 +117,7 @@ public sealed partial class RequestIngestor(
             try
             {
                 // After a failure the commit may have happened without us hearing back: never store a batch twice.
-                if (isRetry && await writer.IsStoredAsync(batch[0].Seq, ct).ConfigureAwait(false))
+                if (isRetry && await writer.IsStoredAsync(batch[0], ct).ConfigureAwait(false))
                 {
                     Interlocked.Add(ref _written, batch.Count);
                     Volatile.Write(ref _lastError, null);

@@ -59,7 +59,9 @@ internal sealed class DatabaseStartup(IServiceProvider services, DatabaseConnect
             await context.Database.MigrateAsync(ct).ConfigureAwait(false);
             var buildLogs = await context.BuildLogs.MaxAsync(l => (long?)l.Seq, ct).ConfigureAwait(false) ?? 0;
             var runtimeLogs = await context.RuntimeLogs.MaxAsync(l => (long?)l.Seq, ct).ConfigureAwait(false) ?? 0;
-            var analytics = await context.RequestEvents.MaxAsync(e => (long?)e.Seq, ct).ConfigureAwait(false) ?? 0;
+
+            // request_events has no index on seq: the ingestor keeps its high-water mark (see RequestEventHighWaterRecord).
+            var analytics = await context.RequestEventHighWater.MaxAsync(h => (long?)h.LastSeq, ct).ConfigureAwait(false) ?? 0;
             sequences.BuildLogs.Seed(buildLogs);
             sequences.RuntimeLogs.Seed(runtimeLogs);
             sequences.Analytics.Seed(analytics);

@@ -3,8 +3,9 @@ using MiniPaas.Core.Events;
 namespace MiniPaas.Core.Persistence;
 
 /// <summary>
-/// The in-process sequence numbers of log lines and analytics events (the <c>seq</c> primary keys), seeded at start-up
-/// from <c>max(seq)</c> of each table so numbers keep increasing across restarts.
+/// The in-process sequence numbers of log lines and analytics events (the <c>seq</c> columns), seeded at start-up
+/// from <c>max(seq)</c> of each log table (for analytics, from <c>request_events_high_water</c>) so numbers keep increasing
+/// across restarts.
 /// </summary>
 public sealed class LogSequences
 {

@@ -36,6 +36,10 @@ public sealed class MiniPaasDbContext(DbContextOptions<MiniPaasDbContext> option
 
     public DbSet<RequestVisitorRecord> RequestVisitors => Set<RequestVisitorRecord>();
 
+    public DbSet<RequestDailyVisitorRecord> RequestDailyVisitors => Set<RequestDailyVisitorRecord>();
+
+    public DbSet<RequestEventHighWaterRecord> RequestEventHighWater => Set<RequestEventHighWaterRecord>();
+
     public DbSet<InstallationRecord> Installations => Set<InstallationRecord>();
 
     public DbSet<ApiTokenRecord> ApiTokens => Set<ApiTokenRecord>();

@@ -10,8 +10,11 @@ internal static class SyntheticRequests
     private static readonly short[] Statuses = [200, 200, 200, 200, 201, 204, 301, 304, 404, 500, 503, 101];
     private static readonly UserAgentClass[] Agents = [UserAgentClass.Browser, UserAgentClass.Browser, UserAgentClass.Bot, UserAgentClass.Other];
 
-    /// <summary><paramref name="count"/> rows spread over [<paramref name="from"/>, <paramref name="from"/> + <paramref name="span"/>), seq from <paramref name="firstSeq"/>, time order.</summary>
-    public static List<RequestRow> Create(int count, long[] projectIds, DateTimeOffset from, TimeSpan span, int seed, long firstSeq = 1)
+    /// <summary>
+    /// <paramref name="count"/> rows spread over [<paramref name="from"/>, <paramref name="from"/> + <paramref name="span"/>), seq from
+    /// <paramref name="firstSeq"/>, time order; visitor ids drawn from 1..<paramref name="visitors"/> (the same ids recur across hours and days).
+    /// </summary>
+    public static List<RequestRow> Create(int count, long[] projectIds, DateTimeOffset from, TimeSpan span, int seed, long firstSeq = 1, int visitors = 59)
     {
         var random = new Random(seed);
         var rows = new List<RequestRow>(count);
@@ -34,7 +37,7 @@ internal static class SyntheticRequests
                 random.Next(0, 50_000),
                 Referrers[random.Next(Referrers.Length)],
                 Agents[random.Next(Agents.Length)],
-                random.Next(1, 60),
+                random.Next(1, visitors + 1),
                 null));
         }
 

@@ -28,6 +28,8 @@ public sealed class MigrationTests
         Assert.Contains(indexes, i => i.Contains("ON public.runtime_logs USING btree (project_id, seq)", StringComparison.Ordinal));
         Assert.Contains(indexes, i => i.Contains("ON public.runtime_logs USING btree (deployment_id, seq)", StringComparison.Ordinal));
         Assert.Contains(indexes, i => i.Contains("ON public.request_events USING btree (project_id, \"timestamp\")", StringComparison.Ordinal));
+        Assert.DoesNotContain(indexes, i => i.Contains("ON public.request_events USING btree (seq)", StringComparison.Ordinal));
+        Assert.Contains(indexes, i => i.Contains("UNIQUE INDEX pk_request_visitors_daily ON public.request_visitors_daily USING btree (project_id, day, visitor_id)", StringComparison.Ordinal));
         Assert.Contains(indexes, i => i.Contains("ON public.request_events USING brin (\"timestamp\")", StringComparison.Ordinal));
         Assert.Contains(indexes, i => i.Contains("UNIQUE INDEX pk_request_rollups ON public.request_rollups USING btree (project_id, minute)", StringComparison.Ordinal));
         Assert.Contains(indexes, i => i.Contains("UNIQUE INDEX pk_request_rollups_hourly ON public.request_rollups_hourly USING btree (project_id, hour)", StringComparison.Ordinal));
@@ -58,14 +60,20 @@ public sealed class MigrationTests
             db.EnvVars.Add(new EnvVarRecord { ProjectId = project.Id, Key = "A", EncryptedValue = "x", CreatedAt = at, UpdatedAt = at });
             db.BuildLogs.Add(new BuildLogRecord { Seq = 7, DeploymentId = deployment.Id, Timestamp = at, Line = "Step 1/2" });
             db.RuntimeLogs.Add(new RuntimeLogRecord { Seq = 9, ProjectId = project.Id, DeploymentId = deployment.Id, Timestamp = at, Stream = "stdout", Line = "listening" });
-            db.RequestEvents.Add(new RequestEventRecord { Seq = 11, ProjectId = project.Id, DeploymentId = deployment.Id, Timestamp = at, Method = "GET", Path = "/", Status = 200 });
             await db.SaveChangesAsync();
+
+            // request_events is keyless in the model (written by COPY, never through EF): SQL in, EF reads back.
+            await db.Database.ExecuteSqlAsync(
+                $"INSERT INTO request_events (seq, project_id, deployment_id, timestamp, method, path, status, duration_ms, bytes_in, bytes_out, agent_class, visitor_id) VALUES (11, {project.Id}, {deployment.Id}, {at}, 'GET', '/', 200, 1.5, 0, 10, 1, 42)");
         }
 
         Assert.Equal(["running"], await QueryStringsAsync(factory.ConnectionString, "SELECT status FROM deployments"));
         Assert.Equal(["200"], await QueryStringsAsync(factory.ConnectionString, "SELECT status::text FROM request_events"));
         await using (var db = factory.CreateDbContext())
         {
+            var stored = await db.RequestEvents.SingleAsync();
+            Assert.Equal((11L, at, "/", (short)200, 42L), (stored.Seq, stored.Timestamp, stored.Path, stored.Status, stored.VisitorId));
+
             var deployment = await db.Deployments.Include(d => d.Project).SingleAsync();
             Assert.Equal(DeploymentStatus.Running, deployment.Status);
             Assert.Equal(at, deployment.CreatedAt);

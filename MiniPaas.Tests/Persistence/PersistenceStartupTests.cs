@@ -26,6 +26,7 @@ public sealed class PersistenceStartupTests
             await db.SaveChangesAsync();
             db.BuildLogs.Add(new BuildLogRecord { Seq = 41, DeploymentId = deployment.Id, Line = "x" });
             db.RuntimeLogs.Add(new RuntimeLogRecord { Seq = 500, ProjectId = project.Id, DeploymentId = deployment.Id, Stream = "stdout", Line = "y" });
+            db.RequestEventHighWater.Add(new RequestEventHighWaterRecord { Id = RequestEventHighWaterRecord.SingletonId, LastSeq = 7_000 });
             await db.SaveChangesAsync();
         }
 
@@ -44,7 +45,7 @@ public sealed class PersistenceStartupTests
             var sequences = host.Services.GetRequiredService<LogSequences>();
             Assert.Equal(42, sequences.BuildLogs.Next());
             Assert.Equal(501, sequences.RuntimeLogs.Next());
-            Assert.Equal(1, sequences.Analytics.Next());
+            Assert.Equal(7_001, sequences.Analytics.Next());
             var contexts = host.Services.GetRequiredService<IDbContextFactory<MiniPaasDbContext>>();
             await using var db = await contexts.CreateDbContextAsync();
             Assert.Equal("p", (await db.Projects.SingleAsync()).Name);

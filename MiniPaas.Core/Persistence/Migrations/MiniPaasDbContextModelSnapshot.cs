@@ -607,12 +607,60 @@ namespace MiniPaas.Core.Persistence.Migrations
                     b.ToTable("projects", (string)null);
                 });
 
+            modelBuilder.Entity("MiniPaas.Core.Persistence.RequestDailyVisitorRecord", b =>
+                {
+                    b.Property<long>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<long>("VisitorId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("visitor_id");
+
+                    b.Property<DateTimeOffset>("FirstHour")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_hour");
+
+                    b.Property<DateTimeOffset>("LastHour")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_hour");
+
+                    b.HasKey("ProjectId", "Day", "VisitorId")
+                        .HasName("pk_request_visitors_daily");
+
+                    b.HasIndex("Day")
+                        .HasDatabaseName("ix_request_visitors_daily_day_brin");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Day"), "brin");
+
+                    b.ToTable("request_visitors_daily", (string)null);
+                });
+
+            modelBuilder.Entity("MiniPaas.Core.Persistence.RequestEventHighWaterRecord", b =>
+                {
+                    b.Property<short>("Id")
+                        .HasColumnType("smallint")
+                        .HasColumnName("id");
+
+                    b.Property<long>("LastSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_seq");
+
+                    b.HasKey("Id")
+                        .HasName("pk_request_events_high_water");
+
+                    b.ToTable("request_events_high_water", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_request_events_high_water_singleton", "id = 1");
+                        });
+                });
+
             modelBuilder.Entity("MiniPaas.Core.Persistence.RequestEventRecord", b =>
                 {
-                    b.Property<long>("Seq")
-                        .HasColumnType("bigint")
-                        .HasColumnName("seq");
-
                     b.Property<short>("AgentClass")
                         .HasColumnType("smallint")
                         .HasColumnName("agent_class");
@@ -659,6 +707,10 @@ namespace MiniPaas.Core.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("referrer_host");
 
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
                     b.Property<short>("Status")
                         .HasColumnType("smallint")
                         .HasColumnName("status");
@@ -670,9 +722,6 @@ namespace MiniPaas.Core.Persistence.Migrations
                     b.Property<long>("VisitorId")
                         .HasColumnType("bigint")
                         .HasColumnName("visitor_id");
-
-                    b.HasKey("Seq")
-                        .HasName("pk_request_events");
 
                     b.HasIndex("Timestamp")
                         .HasDatabaseName("ix_request_events_timestamp_brin");
