@@ -7,8 +7,9 @@ namespace MiniPaas.Core.Analytics;
 
 /// <summary>
 /// Deletes analytics older than <see cref="AnalyticsRetentionOptions"/> allows: raw events after <c>AnalyticsRaw</c>, minute and
-/// hour rollups and hourly visitor sets after <c>AnalyticsRollups</c>, daily visitor sets once their whole day is past it. Deletes go in batches of <c>AnalyticsDeleteBatch</c> rows (short
-/// transactions, no long locks), and each table that lost rows is vacuumed so the space is reused instead of bloating.
+/// hour rollups and hourly visitor sets after <c>AnalyticsRollups</c>, daily visitor sets once their whole day is past it.
+/// Deletes go in batches of <c>AnalyticsDeleteBatch</c> rows (short transactions, no long locks), and each table that lost
+/// rows is vacuumed so the space is reused instead of bloating.
 /// </summary>
 public sealed partial class AnalyticsRetention(
     AnalyticsDatabase database,

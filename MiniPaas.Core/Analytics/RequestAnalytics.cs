@@ -4,8 +4,8 @@ namespace MiniPaas.Core.Analytics;
 
 /// <summary>
 /// Read side of request analytics, independent of any UI (the dashboard and the REST API both use it). Charts and totals
-/// come from the per-minute and per-hour rollups and the hourly and daily visitor sets; top paths and referrers from raw events (so they cover at
-/// most <c>MiniPaas:Retention:AnalyticsRaw</c>).
+/// come from the per-minute and per-hour rollups and the hourly and daily visitor sets; top paths and referrers from raw
+/// events (so they cover at most <c>MiniPaas:Retention:AnalyticsRaw</c>).
 /// </summary>
 public sealed class RequestAnalytics(AnalyticsDatabase database)
 {
