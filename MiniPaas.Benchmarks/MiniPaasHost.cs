@@ -61,8 +61,8 @@ public sealed class MiniPaasHost : IAsyncDisposable
             ["MiniPaas:Builder:BaseImages:static"] = BaseImages.Busybox,
             // Every measured deploy uses a fresh project, so no drain is on the measured path; shorter keeps cleanup quick.
             ["MiniPaas:Runtime:DrainDelay"] = "00:00:01",
-            // Console output would compete with the measurement; warnings and errors still show.
-            ["Serilog:MinimumLevel:Default"] = "Warning",
+            // Logging stays as shipped (Information, with the app's own overrides): a quieter level here once hid two
+            // log events per proxied request from the proxy suite.
         };
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
         {

@@ -50,6 +50,18 @@ public sealed class RequestDiagnosticsTests : IDisposable
         Assert.True(loggers.CreateLogger("MiniPaas.Core.Deploying.DeploymentPipeline").IsEnabled(LogLevel.Warning));
     }
 
+    [Fact]
+    public async Task Logging_MiniPaasApp_YarpPerRequestLinesOffItsWarningsOn()
+    {
+        await using var factory = CreateFactory();
+        var loggers = factory.Services.GetRequiredService<ILoggerFactory>();
+        var forwarder = loggers.CreateLogger("Yarp.ReverseProxy.Forwarder.HttpForwarder");
+
+        // "Proxying to …" and "Received HTTP/1.1 response …" are Information lines written for every proxied request.
+        Assert.False(forwarder.IsEnabled(LogLevel.Information));
+        Assert.True(forwarder.IsEnabled(LogLevel.Warning));
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_dataDirectory))

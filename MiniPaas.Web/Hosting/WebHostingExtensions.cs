@@ -16,6 +16,9 @@ public static class WebHostingExtensions
     /// <summary>ASP.NET Core's per-request hosting log category (turned off, see <see cref="AddMiniPaasWeb"/>).</summary>
     public const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
+    /// <summary>YARP's log categories (its forwarder writes two Information lines per proxied request).</summary>
+    public const string YarpCategory = "Yarp";
+
     // Serilog has no "off" level; one above Fatal disables a source entirely (IsEnabled is false for every level).
     private const LogEventLevel Off = LogEventLevel.Fatal + 1;
 
@@ -37,6 +40,10 @@ public static class WebHostingExtensions
                 // logging scope for every request, proxied app requests included (the proxy's largest avoidable cost).
                 // It only writes request start/stop lines; errors are logged by Kestrel and the exception handler.
                 .MinimumLevel.Override(HostingDiagnosticsCategory, Off)
+                // YARP's forwarder logs "Proxying to …" and "Received HTTP/1.1 response …" at Information for every proxied
+                // request: two events through the console and file sinks per request, the ingress's largest cost as shipped.
+                // Failures still come at Warning (YARP's own and AppIngressHandler's), and request capture records each request.
+                .MinimumLevel.Override(YarpCategory, LogEventLevel.Warning)
                 .ReadFrom.Configuration(configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
