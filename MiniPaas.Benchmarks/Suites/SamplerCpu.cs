@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MiniPaas.Core.Analytics.Stats;
 
@@ -9,10 +10,12 @@ public sealed record SamplerCost(double MedianPercent, IReadOnlyList<(double On,
 
 /// <summary>
 /// CPU of the container stats sampler for <paramref name="containerCount"/> running containers: the containers (busybox,
-/// sleeping, labelled as this MiniPaas's deployments) run throughout; the sampler (the real hosted service, at its default
-/// interval) is stopped and started in interleaved windows (off, on, off, on …) and this process's CPU time is read over each.
-/// Everything else MiniPaas does with those containers (the log attacher follows them) is in both windows and cancels out. The
-/// engine's own work answering the stats calls is in dockerd, not here, and is not counted.
+/// sleeping, labelled as this MiniPaas's deployments) run throughout; a second <see cref="ContainerStatsSampler"/> built from
+/// the host's own services and options (so its default interval) is started and stopped in interleaved windows (off, on, off,
+/// on …) and this process's CPU time is read over each. Everything else MiniPaas does meanwhile (its own sampler, the log
+/// attacher following the containers) is in both windows and cancels out. (The host's sampler cannot be the one switched: a
+/// hosted service stopped while the host runs counts as failed and stops the host.) The engine's own work answering the
+/// stats calls is in dockerd, not here, and is not counted.
 /// </summary>
 public sealed class SamplerCpu(MiniPaasHost host, SeededContainers containers, int containerCount, Action<string> log)
 {
@@ -21,7 +24,7 @@ public sealed class SamplerCpu(MiniPaasHost host, SeededContainers containers, i
 
     public async Task<SamplerCost> MeasureAsync(CancellationToken ct)
     {
-        var sampler = host.Get<ContainerStatsSampler>();
+        using var sampler = ActivatorUtilities.CreateInstance<ContainerStatsSampler>(host.Services);
         var interval = host.Get<IOptions<ContainerStatsOptions>>().Value.Interval;
         // A window starts with the sampler's start (its first tick is immediate) and ends before its next-but-last tick.
         var window = interval * TicksPerWindow - TimeSpan.FromSeconds(1);
@@ -51,31 +54,32 @@ public sealed class SamplerCpu(MiniPaasHost host, SeededContainers containers, i
         var rounds = new List<(double On, double Off)>();
         try
         {
-            // Let the log attacher pick the containers up and the sampler store its first (baseline) readings.
+            // Let the log attacher pick the containers up; one short run pays this sampler's first (baseline-less) readings.
+            await sampler.StartAsync(ct);
             await Task.Delay(interval + TimeSpan.FromSeconds(2), ct);
             await sampler.StopAsync(ct);
-            await Task.Delay(TimeSpan.FromSeconds(2), ct);
-            long samplesOn = 0;
+            // Samples the measured sampler stored = samples published in its "on" window − in the "off" window (the host's own).
+            long extraSamples = 0;
             for (var round = 0; round < Rounds; round++)
             {
+                var atStart = Interlocked.Read(ref samples);
                 var off = await CpuPercentAsync(window, ct);
-                var samplesBefore = Interlocked.Read(ref samples);
+                var afterOff = Interlocked.Read(ref samples);
                 await sampler.StartAsync(ct);
                 var on = await CpuPercentAsync(window, ct);
                 await sampler.StopAsync(ct);
-                samplesOn += Interlocked.Read(ref samples) - samplesBefore;
+                extraSamples += Interlocked.Read(ref samples) - afterOff - (afterOff - atStart);
                 rounds.Add((on, off));
                 log(Invariant($"  sampler round {round + 1}: on {on:F2} %, off {off:F2} % of a core"));
             }
 
-            return new SamplerCost(Findings.Median(rounds.Select(r => r.On - r.Off)), rounds, samplesOn / (double)(Rounds * TicksPerWindow), interval);
+            return new SamplerCost(Findings.Median(rounds.Select(r => r.On - r.Off)), rounds, extraSamples / (double)(Rounds * TicksPerWindow), interval);
         }
         finally
         {
             await stopCounting.CancelAsync();
             await counting;
-            // Back to how the host runs normally.
-            await sampler.StartAsync(CancellationToken.None);
+            await sampler.StopAsync(CancellationToken.None);
             foreach (var id in started)
             {
                 await containers.RemoveAsync(id);

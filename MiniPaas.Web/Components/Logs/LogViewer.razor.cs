@@ -14,9 +14,11 @@ namespace MiniPaas.Web.Components.Logs;
 /// </summary>
 public sealed partial class LogViewer(IJSRuntime js, ISnackbar snackbar, TimeProvider time) : IAsyncDisposable
 {
-    private const int MaxLinesInMemory = 200_000;
+    // Hard cap while the reader is scrolled up (or the source cannot read earlier lines); while following, the source's window.
+    private const int MaxLinesInMemory = 100_000;
     private const int EarlierChunk = 5_000;
-    private static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(80);
+    // At most 10 renders a second from the feed (issue 8: ≤ 10 render batches per circuit under a flood).
+    private static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(100);
     private static CultureInfo Invariant => CultureInfo.InvariantCulture;
 
     private readonly Lock _incomingLock = new();
@@ -152,7 +154,7 @@ public sealed partial class LogViewer(IJSRuntime js, ISnackbar snackbar, TimePro
                     {
                         _dropped = dropped;
                         _loading = false;
-                        _canLoadEarlier = batch.Lines.Count >= EarlierChunk;
+                        _canLoadEarlier = batch.Lines.Count >= source.HistoryLines;
                         ShowIncoming();
                     });
                 }
@@ -219,13 +221,17 @@ public sealed partial class LogViewer(IJSRuntime js, ISnackbar snackbar, TimePro
 
     private void TrimToCapacity()
     {
-        if (_lines.Count <= MaxLinesInMemory)
+        // While the reader follows the end, only the source's window stays in memory (every open tab holds its own list, and a
+        // flood would otherwise grow each to the hard cap); a reader scrolled up keeps what they see until the hard cap.
+        var keep = _following && _searchResults is null && _watched?.Source.FollowWindow is { } window ? window : MaxLinesInMemory;
+
+        // Trim in chunks (half the kept size): removing from the front of a list is O(n), so not once per line.
+        if (_lines.Count <= keep + keep / 2)
         {
             return;
         }
 
-        // Trim in chunks: removing from the front of a list is O(n), so not once per line.
-        var excess = _lines.Count - MaxLinesInMemory + 10_000;
+        var excess = _lines.Count - keep;
         var oldestKept = _lines[excess].Seq;
         _lines.RemoveRange(0, excess);
         _filtered.RemoveAll(l => l.Seq < oldestKept);
