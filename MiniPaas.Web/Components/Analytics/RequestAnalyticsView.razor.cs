@@ -16,9 +16,7 @@ public sealed partial class RequestAnalyticsView(RequestAnalytics analytics, Req
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
     private readonly CancellationTokenSource _disposed = new();
     private readonly SemaphoreSlim _loading = new(1, 1);
-    private const int MarkersUpToPoints = 30;
     private readonly TimeSeriesChartOptions _timeOptions = new() { ShowLegend = true, YAxisRequireZeroPoint = true, TimeLabelFormat = "HH:mm" };
-    private readonly TimeSeriesChartOptions _latencyOptions = new() { ShowLegend = true, YAxisRequireZeroPoint = true, TimeLabelFormat = "HH:mm" };
     private AnalyticsWindow _window = new(AnalyticsRangePreset.Last24Hours);
     private DateRange? _customDays;
     private RenderThrottle? _refresh;
@@ -107,17 +105,11 @@ public sealed partial class RequestAnalyticsView(RequestAnalytics analytics, Req
             _topPaths = await analytics.GetTopPathsAsync(ProjectId, range, 10, ct);
             _topReferrers = await analytics.GetTopReferrersAsync(ProjectId, range, 10, ct);
 
+            _timeOptions.TimeLabelFormat = range.Length > TimeSpan.FromDays(2) ? "MM-dd" : "HH:mm";
+            _timeOptions.TimeLabelSpacing = series.BucketWidth * 20;
             _requestSeries = AnalyticsCharts.Requests(series);
             _statusSeries = AnalyticsCharts.StatusClasses(series);
             _latencySeries = AnalyticsCharts.Latency(series);
-            foreach (var (options, shown) in new[] { (_timeOptions, _requestSeries), (_latencyOptions, _latencySeries) })
-            {
-                options.TimeLabelFormat = range.Length > TimeSpan.FromDays(2) ? "MM-dd" : "HH:mm";
-                options.TimeLabelSpacing = series.BucketWidth * 20;
-                // A marker per point is an SVG element with hover handlers in every open tab's circuit (most of an analytics
-                // tab's memory with a day of buckets); markers only keep sparse series visible (a line needs two points).
-                options.ShowDataMarkers = shown.Max(s => s.Data.Count) <= MarkersUpToPoints;
-            }
             _visitorLabels = [.. perDay.Select(d => d.Day.ToString("MM-dd", CultureInfo.InvariantCulture))];
             _visitorSeries = [new ChartSeries<double> { Name = "Visitors", Data = perDay.Select(d => (double)d.Visitors).ToArray() }];
             _agentSeries = [new ChartSeries<double> { Name = "Requests", Data = new double[] { totals.Browsers, totals.Bots, totals.OtherAgents } }];

@@ -10,15 +10,17 @@ namespace MiniPaas.Web.Components.Logs;
 /// <summary>
 /// A log viewer for build and runtime logs: history then live, virtualised (the DOM stays small at 100,000+ lines), follow mode
 /// that pauses when the reader scrolls up, level filter, search over stored history with highlight, ANSI colours rendered safely,
-/// copy line, download. Lines arrive on a background task and are rendered in batches at most ~12 times a second.
+/// copy line, download. Lines arrive on a background task and are rendered in batches at most 5 times a second; while following,
+/// only a window of the newest lines stays in memory (<see cref="ILogViewSource.FollowWindow"/>).
 /// </summary>
 public sealed partial class LogViewer(IJSRuntime js, ISnackbar snackbar, TimeProvider time) : IAsyncDisposable
 {
     // Hard cap while the reader is scrolled up (or the source cannot read earlier lines); while following, the source's window.
     private const int MaxLinesInMemory = 100_000;
     private const int EarlierChunk = 5_000;
-    // At most 10 renders a second from the feed (issue 8: ≤ 10 render batches per circuit under a flood).
-    private static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(100);
+    // At most 5 renders a second from the feed: while following, each one is followed by Virtualize's own render once the list
+    // scrolled to its new end, so a flood costs the circuit up to 10 render batches a second (issue 8's limit).
+    private static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(200);
     private static CultureInfo Invariant => CultureInfo.InvariantCulture;
 
     private readonly Lock _incomingLock = new();
@@ -92,7 +94,8 @@ public sealed partial class LogViewer(IJSRuntime js, ISnackbar snackbar, TimePro
         _canLoadEarlier = false;
         if (RendererInfo.IsInteractive)
         {
-            _throttle ??= new RenderThrottle(() => InvokeAsync(ShowIncoming), RenderInterval, time);
+            // At once after a quiet spell, so a lone line is not held back a whole interval.
+            _throttle ??= new RenderThrottle(() => InvokeAsync(ShowIncoming), RenderInterval, time, renderAtOnceWhenIdle: true);
             _watchCts = new CancellationTokenSource();
             _watching = WatchAsync(Source, DeploymentId, _watchCts.Token);
         }
@@ -224,18 +227,10 @@ public sealed partial class LogViewer(IJSRuntime js, ISnackbar snackbar, TimePro
         // While the reader follows the end, only the source's window stays in memory (every open tab holds its own list, and a
         // flood would otherwise grow each to the hard cap); a reader scrolled up keeps what they see until the hard cap.
         var keep = _following && _searchResults is null && _watched?.Source.FollowWindow is { } window ? window : MaxLinesInMemory;
-
-        // Trim in chunks (half the kept size): removing from the front of a list is O(n), so not once per line.
-        if (_lines.Count <= keep + keep / 2)
+        if (LogViewWindow.Trim(_lines, _filtered, keep))
         {
-            return;
+            _canLoadEarlier = true;
         }
-
-        var excess = _lines.Count - keep;
-        var oldestKept = _lines[excess].Seq;
-        _lines.RemoveRange(0, excess);
-        _filtered.RemoveAll(l => l.Seq < oldestKept);
-        _canLoadEarlier = true;
     }
 
     private async Task RefreshDroppedAsync(ILogViewSource source, long deploymentId)
