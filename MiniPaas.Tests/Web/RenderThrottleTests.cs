@@ -94,6 +94,28 @@ public sealed class RenderThrottleTests
         await WaitForRendersAsync(2);
     }
 
+    [Fact]
+    public async Task Request_IntervalFunction_ReadBeforeEachWait()
+    {
+        var interval = TimeSpan.FromMilliseconds(100);
+        using var throttle = new RenderThrottle(() =>
+        {
+            Interlocked.Increment(ref _renders);
+            return Task.CompletedTask;
+        }, () => interval, _time);
+        throttle.Request();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        await WaitForRendersAsync(1);
+
+        interval = TimeSpan.FromMilliseconds(400);
+        throttle.Request();
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        await Task.Delay(50);
+        Assert.Equal(1, Volatile.Read(ref _renders));
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        await WaitForRendersAsync(2);
+    }
+
     private async Task WaitForRendersAsync(int expected)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
