@@ -54,10 +54,12 @@ public sealed class SamplerCpu(MiniPaasHost host, SeededContainers containers, i
         var rounds = new List<(double On, double Off)>();
         try
         {
-            // Let the log attacher pick the containers up; one short run pays this sampler's first (baseline-less) readings.
+            // Let the log attacher pick the containers up; one short run pays this sampler's first (baseline-less) readings. Then
+            // a settling pause: in earlier runs the first "off" window still paid for the 20 new containers (up to 5 % of a core).
             await sampler.StartAsync(ct);
             await Task.Delay(interval + TimeSpan.FromSeconds(2), ct);
             await sampler.StopAsync(ct);
+            await Task.Delay(interval * 2, ct);
             // Samples the measured sampler stored = samples published in its "on" window − in the "off" window (the host's own).
             long extraSamples = 0;
             for (var round = 0; round < Rounds; round++)
