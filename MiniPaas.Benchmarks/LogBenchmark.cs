@@ -3,11 +3,8 @@ using System.Globalization;
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
-using MiniPaas.Core.Deploying;
 using MiniPaas.Core.Logs;
-using MiniPaas.Core.Persistence;
 
 namespace MiniPaas.Benchmarks;
 
@@ -16,14 +13,14 @@ namespace MiniPaas.Benchmarks;
 /// container in the same run; (2) p95 latency from a line's write to its arrival in the browser; (3) the viewer's DOM size after
 /// 100,000 lines.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "RunAsync, the one use of an instance, disposes the seeded containers in its finally.")]
 public sealed class LogBenchmark(MiniPaasHost host, DockerClient docker)
 {
     private const int Lines = 100_000;
-    private readonly List<string> _containers = [];
+    private readonly SeededContainers _seeded = new(host, docker);
 
     public async Task<string> RunAsync(int rounds, bool withBrowser, CancellationToken ct)
     {
-        var instanceId = await host.Get<Installation>().IdAsync;
         var report = new StringBuilder();
         report.AppendLine("### Live logs").AppendLine();
         try
@@ -32,7 +29,7 @@ public sealed class LogBenchmark(MiniPaasHost host, DockerClient docker)
             report.AppendLine("| round | bare engine client (lines/s) | MiniPaas viewer feed (lines/s) | ratio |").AppendLine("|---|---|---|---|");
             for (var round = 1; round <= rounds; round++)
             {
-                var (bare, viewer) = await ThroughputRoundAsync(instanceId, ct);
+                var (bare, viewer) = await ThroughputRoundAsync(ct);
                 ratios.Add(viewer / bare);
                 report.AppendLine(CultureInfo.InvariantCulture, $"| {round} | {bare:N0} | {viewer:N0} | {viewer / bare:F2} |");
                 Console.WriteLine($"  logs round {round}: bare {bare:N0} lines/s, viewer {viewer:N0} lines/s");
@@ -42,34 +39,25 @@ public sealed class LogBenchmark(MiniPaasHost host, DockerClient docker)
             report.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Median ratio: **{ratios[ratios.Count / 2]:F2}** (goal ≥ 0.8).").AppendLine();
             if (withBrowser)
             {
-                await BrowserAsync(instanceId, report, ct);
+                await BrowserAsync(report, ct);
             }
         }
         finally
         {
-            foreach (var id in _containers)
-            {
-                try
-                {
-                    await docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
-                }
-                catch (DockerApiException)
-                {
-                }
-            }
+            await _seeded.DisposeAsync();
         }
 
         return report.ToString();
     }
 
-    private async Task<(double Bare, double Viewer)> ThroughputRoundAsync(string instanceId, CancellationToken ct)
+    private async Task<(double Bare, double Viewer)> ThroughputRoundAsync(CancellationToken ct)
     {
         var (projectId, deploymentId) = await SeedAsync(ct);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var clock = Stopwatch.StartNew();
         var viewer = ViewerAsync(deploymentId, clock, stop.Token);
         await Task.Delay(500, ct);
-        var id = await StartAsync(instanceId, projectId, deploymentId, BaseImages.Busybox,
+        var id = await StartAsync(projectId, deploymentId, BaseImages.Busybox,
             ["sh", "-c", $"sleep 3; i=1; while [ $i -le {Lines} ]; do echo \"line $i\"; i=$((i+1)); done; exec sleep 600"], ct);
         var bare = BareAsync(id, clock, stop.Token);
         var (bareFirst, bareLast) = await bare;
@@ -127,7 +115,7 @@ public sealed class LogBenchmark(MiniPaasHost host, DockerClient docker)
         }
     }
 
-    private async Task BrowserAsync(string instanceId, StringBuilder report, CancellationToken ct)
+    private async Task BrowserAsync(StringBuilder report, CancellationToken ct)
     {
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -155,7 +143,7 @@ public sealed class LogBenchmark(MiniPaasHost host, DockerClient docker)
               }).observe(list, { childList: true, subtree: true, characterData: true });
             }
             """);
-        await StartAsync(instanceId, latencyProject, latencyDeployment, BaseImages.Node,
+        await StartAsync(latencyProject, latencyDeployment, BaseImages.Node,
             ["node", "-e", "let i = 0; const t = setInterval(() => { console.log(`lat ${++i} ${Date.now()}`); if (i === 200) clearInterval(t); }, 50); setTimeout(() => {}, 600000);"], ct);
         var latencies = await WaitForAsync(page, "() => Object.values(window.__latencies)", values => values.Length >= 200, ct);
         Array.Sort(latencies);
@@ -170,7 +158,7 @@ public sealed class LogBenchmark(MiniPaasHost host, DockerClient docker)
         page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = baseAddress.ToString() });
         await page.GotoAsync($"projects/{domProject}");
         await OpenRuntimeLogsAsync(page);
-        await StartAsync(instanceId, domProject, domDeployment, BaseImages.Busybox,
+        await StartAsync(domProject, domDeployment, BaseImages.Busybox,
             ["sh", "-c", $"sleep 2; i=1; while [ $i -le {Lines} ]; do echo \"line $i\"; i=$((i+1)); done; exec sleep 600"], ct);
         await page.GetByTestId("runtime-log").GetByText($"line {Lines}", new() { Exact = true }).WaitForAsync(new() { Timeout = 180_000 });
         var nodes = await page.EvaluateAsync<int>("() => document.querySelector('[data-testid=runtime-log]').getElementsByTagName('*').length");
@@ -211,43 +199,8 @@ public sealed class LogBenchmark(MiniPaasHost host, DockerClient docker)
         }
     }
 
-    private async Task<(long ProjectId, long DeploymentId)> SeedAsync(CancellationToken ct)
-    {
-        await using var db = await host.Get<IDbContextFactory<MiniPaasDbContext>>().CreateDbContextAsync(ct);
-        var now = DateTimeOffset.UtcNow;
-        var name = "bench-logs-" + Guid.NewGuid().ToString("N")[..8];
-        var project = new ProjectRecord { Name = name, Subdomain = name, SourceUrl = "/tmp/none", CreatedAt = now, UpdatedAt = now };
-        db.Projects.Add(project);
-        await db.SaveChangesAsync(ct);
-        var deployment = new DeploymentRecord { ProjectId = project.Id, Status = DeploymentStatus.Running, CreatedAt = now };
-        db.Deployments.Add(deployment);
-        await db.SaveChangesAsync(ct);
-        return (project.Id, deployment.Id);
-    }
+    private Task<(long ProjectId, long DeploymentId)> SeedAsync(CancellationToken ct) => _seeded.SeedAsync("bench-logs", ct);
 
-    private async Task<string> StartAsync(string instanceId, long projectId, long deploymentId, string image, IList<string> command, CancellationToken ct)
-    {
-        var created = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
-        {
-            Name = "minipaas-bench-logs-" + Guid.NewGuid().ToString("N")[..8],
-            Image = image,
-            Cmd = command,
-            Labels = new Dictionary<string, string>
-            {
-                [ContainerLabels.Managed] = "true",
-                [ContainerLabels.Instance] = instanceId,
-                [ContainerLabels.Project] = projectId.ToString(CultureInfo.InvariantCulture),
-                [ContainerLabels.Deployment] = deploymentId.ToString(CultureInfo.InvariantCulture),
-            },
-            HostConfig = new HostConfig
-            {
-                NetworkMode = "host",
-                Init = true,
-                LogConfig = new LogConfig { Type = "json-file", Config = new Dictionary<string, string> { ["max-size"] = "50m", ["max-file"] = "2" } },
-            },
-        }, ct);
-        _containers.Add(created.ID);
-        await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), ct);
-        return created.ID;
-    }
+    private Task<string> StartAsync(long projectId, long deploymentId, string image, IList<string> command, CancellationToken ct) =>
+        _seeded.StartAsync(projectId, deploymentId, image, command, ct);
 }

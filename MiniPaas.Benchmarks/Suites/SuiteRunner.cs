@@ -12,7 +12,7 @@ public static class SuiteRunner
         {
             ("proxy", () => new ProxySuite(host, miniPaas, options, findings, log).RunAsync(ct)),
             ("redeploy", () => new RedeploySuite(host, miniPaas, options, findings, log).RunAsync(ct)),
-            ("dashboard", () => new DashboardSuite(host, miniPaas, findings, log).RunAsync(ct)),
+            ("dashboard", () => new DashboardSuite(host, miniPaas, options, findings, log).RunAsync(ct)),
             ("startup", () => new StartupSuite(options, findings, log).RunAsync(ct)),
         };
         foreach (var (name, run) in suites.Where(s => options.Runs(s.Name)))

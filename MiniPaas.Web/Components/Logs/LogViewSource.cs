@@ -23,6 +23,15 @@ public interface ILogViewSource
     /// <summary>Used in the download's file name, e.g. <c>runtime</c> or <c>build</c>.</summary>
     string Kind { get; }
 
+    /// <summary>Most stored lines the first batch of <see cref="WatchAsync"/> holds (a full first batch means earlier lines exist).</summary>
+    int HistoryLines { get; }
+
+    /// <summary>
+    /// Lines a viewer keeps in memory while it follows the end (older ones are read back with <see cref="ReadEarlierAsync"/>);
+    /// null when the source cannot read earlier lines, so the viewer keeps all it received.
+    /// </summary>
+    int? FollowWindow { get; }
+
     /// <summary>Stored history of the deployment as the first batch, then live lines, without gap or duplicate.</summary>
     IAsyncEnumerable<LogViewBatch> WatchAsync(long deploymentId, CancellationToken ct);
 
@@ -39,10 +48,14 @@ public interface ILogViewSource
 /// <summary>A project's runtime logs; searches span all of the project's deployments.</summary>
 public sealed class RuntimeLogViewSource(RuntimeLogQuery query, long projectId) : ILogViewSource
 {
-    private const int HistoryLines = 5_000;
     private const int SearchLimit = 2_000;
 
     public string Kind => "runtime";
+
+    // A screenful of context many times over; every open viewer holds these lines, so this is most of a logs tab's memory.
+    public int HistoryLines => 1_000;
+
+    public int? FollowWindow => 2_000;
 
     public async IAsyncEnumerable<LogViewBatch> WatchAsync(long deploymentId, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -68,6 +81,10 @@ public sealed class RuntimeLogViewSource(RuntimeLogQuery query, long projectId) 
 public sealed class BuildLogViewSource(BuildLogRecorder recorder) : ILogViewSource
 {
     public string Kind => "build";
+
+    public int HistoryLines => int.MaxValue;
+
+    public int? FollowWindow => null;
 
     public async IAsyncEnumerable<LogViewBatch> WatchAsync(long deploymentId, [EnumeratorCancellation] CancellationToken ct)
     {
