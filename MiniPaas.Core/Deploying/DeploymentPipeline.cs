@@ -54,10 +54,10 @@ public sealed partial class DeploymentPipeline(
         }
 
         ContainerInfo? started = null;
+        var serving = false;
         try
         {
-            var secrets = await environment.GetVariablesAsync(project.Id, ct).ConfigureAwait(false);
-            buildLog.MaskSecrets(deployment.Id, new SecretMasker(secrets.Values));
+            await buildLog.MaskSecretsAsync(project.Id, deployment.Id, ct).ConfigureAwait(false);
             var imageTag = deployment.RollbackOfDeploymentId is { } sourceId
                 ? await ReuseImageAsync(deployment, sourceId, ct).ConfigureAwait(false)
                 : await CloneAndBuildAsync(project, deployment, ct).ConfigureAwait(false);
@@ -83,6 +83,7 @@ public sealed partial class DeploymentPipeline(
             buildLog.Write(deployment.Id, $"Healthy: {health.Detail}. Switching {project.Subdomain} to this deployment.");
             await SwitchAsync(project, deployment.Id, started, ct).ConfigureAwait(false);
             started = null;
+            serving = true;
         }
         catch (OperationCanceledException)
         {
@@ -99,7 +100,12 @@ public sealed partial class DeploymentPipeline(
         }
         finally
         {
-            buildLog.ForgetSecrets(deployment.Id);
+            // A serving container's runtime log shares the masker (and the values it gathered since the start): keep it.
+            if (!serving)
+            {
+                buildLog.ForgetSecrets(deployment.Id);
+            }
+
             await workspace.DeleteAsync(deployment.Id, CancellationToken.None).ConfigureAwait(false);
         }
     }
@@ -124,6 +130,8 @@ public sealed partial class DeploymentPipeline(
     {
         await status.SetStatusAsync(deployment.Id, DeploymentStatus.Starting, ct: ct).ConfigureAwait(false);
         var variables = await environment.GetVariablesAsync(project.Id, ct).ConfigureAwait(false);
+        // Values changed during the build are in this container's environment: mask them in its output too.
+        await buildLog.MaskSecretsAsync(project.Id, deployment.Id, ct).ConfigureAwait(false);
         var env = new Dictionary<string, string>(variables, StringComparer.Ordinal)
         {
             ["MINIPAAS_PROJECT"] = project.Name,
