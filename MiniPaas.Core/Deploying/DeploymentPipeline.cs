@@ -28,6 +28,7 @@ public sealed partial class DeploymentPipeline(
     IProjectEnvironment environment,
     HealthProbe healthProbe,
     IRouteTable routes,
+    ProjectDeletions deletions,
     ImageRetention retention,
     IOptions<RuntimeOptions> runtimeOptions,
     IHostApplicationLifetime lifetime,
@@ -175,7 +176,8 @@ public sealed partial class DeploymentPipeline(
         // was most of the healthy → switched time). From here on the new container serves: finish the switch even if a
         // newer deployment now cancels us.
         ct.ThrowIfCancellationRequested();
-        routes.SetUpstream(project.Subdomain, project.Id, deploymentId, container.Upstream!);
+        // A deletion of the project that began meanwhile removes this container itself: its route must not come back.
+        deletions.UnlessDeleting(project.Id, () => routes.SetUpstream(project.Subdomain, project.Id, deploymentId, container.Upstream!));
         var healthyAt = timeProvider.GetUtcNow();
         List<DeploymentRecord> previous;
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None).ConfigureAwait(false))
