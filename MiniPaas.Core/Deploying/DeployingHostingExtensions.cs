@@ -30,6 +30,7 @@ public static class DeployingHostingExtensions
         services.AddSingleton<BuildQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<BuildQueue>());
         services.AddSingleton<DeploymentService>();
+        services.AddSingleton<ProjectDeletions>();
         services.AddSingleton<Reconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());
         services.AddSingleton<ProjectService>();

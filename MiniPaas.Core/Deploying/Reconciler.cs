@@ -20,6 +20,7 @@ public sealed partial class Reconciler(
     IEngineStatus engine,
     IRouteTable routes,
     BuildQueue queue,
+    ProjectDeletions deletions,
     DeploymentStatusWriter status,
     IOptions<RuntimeOptions> options,
     Installation installation,
@@ -124,7 +125,8 @@ public sealed partial class Reconciler(
             seen.Add(deploymentId);
 
             // A project being deployed belongs to its pipeline: touching its route here could undo a switch in progress.
-            if (queue.IsBusy(deployment.ProjectId)
+            // One being deleted belongs to its deletion, which removes its containers itself.
+            if (queue.IsBusy(deployment.ProjectId) || deletions.IsDeleting(deployment.ProjectId)
                 || (newestRunning.TryGetValue(deployment.ProjectId, out var newest) && newest != deployment.Id && container.IsRunning))
             {
                 continue;
@@ -133,10 +135,11 @@ public sealed partial class Reconciler(
             await ReconcileContainerAsync(projects[deployment.ProjectId], deployment, container, ct).ConfigureAwait(false);
         }
 
-        foreach (var missing in deployments.Values.Where(d => d.Status == DeploymentStatus.Running && !seen.Contains(d.Id) && !queue.IsBusy(d.ProjectId)))
+        foreach (var missing in deployments.Values.Where(d => d.Status == DeploymentStatus.Running && !seen.Contains(d.Id)
+                                                              && !queue.IsBusy(d.ProjectId) && !deletions.IsDeleting(d.ProjectId)))
         {
             await status.SetStatusAsync(missing.Id, DeploymentStatus.Crashed, "the container disappeared from the engine", d => d.ContainerId = null, ct).ConfigureAwait(false);
-            routes.SetUnavailable(projects[missing.ProjectId].Subdomain, missing.ProjectId, "crashed");
+            SetUnavailable(projects[missing.ProjectId].Subdomain, missing.ProjectId, "crashed");
         }
 
         await MarkProjectsWithoutLiveDeploymentAsync(db, ct).ConfigureAwait(false);
@@ -149,7 +152,7 @@ public sealed partial class Reconciler(
             var current = routes.Find(project.Subdomain);
             if (current?.DeploymentId != deployment.Id || current.Upstream != container.Upstream)
             {
-                routes.SetUpstream(project.Subdomain, project.Id, deployment.Id, container.Upstream!);
+                SetUpstream(project.Subdomain, project.Id, deployment.Id, container.Upstream!);
                 LogAdopted(logger, container.Name, project.Subdomain);
             }
 
@@ -170,7 +173,7 @@ public sealed partial class Reconciler(
                 d.ExitCode = container.ExitCode;
                 d.RestartCount = container.RestartCount;
             }, ct).ConfigureAwait(false);
-            routes.SetUnavailable(project.Subdomain, project.Id, "crashed");
+            SetUnavailable(project.Subdomain, project.Id, "crashed");
         }
     }
 
@@ -207,7 +210,7 @@ public sealed partial class Reconciler(
             .ToListAsync(ct).ConfigureAwait(false);
         foreach (var deployment in live.Where(d => routes.Find(d.Project!.Subdomain) is null))
         {
-            routes.SetUpstream(deployment.Project!.Subdomain, deployment.ProjectId, deployment.Id, deployment.Upstream!);
+            SetUpstream(deployment.Project!.Subdomain, deployment.ProjectId, deployment.Id, deployment.Upstream!);
         }
 
         await MarkProjectsWithoutLiveDeploymentAsync(db, ct).ConfigureAwait(false);
@@ -229,10 +232,17 @@ public sealed partial class Reconciler(
             var route = routes.Find(project.Subdomain);
             if (route?.Upstream is null)
             {
-                routes.SetUnavailable(project.Subdomain, project.Id, project.Latest?.ToString().ToLowerInvariant() ?? "not deployed");
+                SetUnavailable(project.Subdomain, project.Id, project.Latest?.ToString().ToLowerInvariant() ?? "not deployed");
             }
         }
     }
+
+    // Every route change of a pass goes through these two: a project whose deletion began meanwhile keeps no route.
+    private void SetUpstream(string subdomain, long projectId, long deploymentId, string upstream) =>
+        deletions.UnlessDeleting(projectId, () => routes.SetUpstream(subdomain, projectId, deploymentId, upstream));
+
+    private void SetUnavailable(string subdomain, long projectId, string status) =>
+        deletions.UnlessDeleting(projectId, () => routes.SetUnavailable(subdomain, projectId, status));
 
     private async Task RemoveOrphanAsync(ContainerInfo container, CancellationToken ct)
     {

@@ -28,13 +28,14 @@ public sealed partial class BuildLogRecorder : BackgroundService
     private readonly BuildLogFeed _feed;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<BuildLogRecorder> _logger;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, SecretMasker> _maskers = new();
+    private readonly SecretMaskerCache _maskers;
     private long _overflowed;
 
     public BuildLogRecorder(
         IDbContextFactory<MiniPaasDbContext> dbFactory,
         BuildLogFeed feed,
         LogSequences sequences,
+        SecretMaskerCache maskers,
         TimeProvider timeProvider,
         ILogger<BuildLogRecorder> logger)
     {
@@ -42,6 +43,7 @@ public sealed partial class BuildLogRecorder : BackgroundService
         _sequence = sequences.BuildLogs;
         _dbFactory = dbFactory;
         _feed = feed;
+        _maskers = maskers;
         _timeProvider = timeProvider;
         _logger = logger;
         _pending = Channel.CreateBounded<BuildLogLine>(
@@ -56,7 +58,7 @@ public sealed partial class BuildLogRecorder : BackgroundService
     /// <summary>Lines that could not be kept for the database because the buffer overflowed.</summary>
     public long Overflowed => Interlocked.Read(ref _overflowed);
 
-    /// <summary>Records a line of <paramref name="deploymentId"/>'s build log, its secrets masked (<see cref="MaskSecrets"/>). Never blocks.</summary>
+    /// <summary>Records a line of <paramref name="deploymentId"/>'s build log, its secrets masked (<see cref="MaskSecretsAsync"/>). Never blocks.</summary>
     public BuildLogLine Write(long deploymentId, string text, bool isError = false)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -68,17 +70,18 @@ public sealed partial class BuildLogRecorder : BackgroundService
     }
 
     /// <summary>
-    /// Masks <paramref name="masker"/>'s values in every later line of the deployment's build log: build steps can print
-    /// variables (build arguments, a failing app's crash output), and nothing secret may be stored or shown.
+    /// Masks the project's secret values (<see cref="SecretMaskerCache"/>, shared with the runtime log) in every later line of
+    /// the deployment's build log: build steps can print variables (build arguments, a failing app's crash output), and
+    /// nothing secret may be stored or shown. Call again to take in values set since.
     /// </summary>
-    public void MaskSecrets(long deploymentId, SecretMasker masker) => _maskers[deploymentId] = masker;
+    public async Task MaskSecretsAsync(long projectId, long deploymentId, CancellationToken ct = default) =>
+        await _maskers.GetAsync(projectId, deploymentId, ct).ConfigureAwait(false);
 
-    /// <summary>Stops masking for a deployment whose pipeline ended (keeps the table of maskers small).</summary>
-    public void ForgetSecrets(long deploymentId) => _maskers.TryRemove(deploymentId, out _);
+    /// <summary>Stops masking for a deployment that ended without a container (keeps the table of maskers small).</summary>
+    public void ForgetSecrets(long deploymentId) => _maskers.Forget(deploymentId);
 
     /// <summary><paramref name="text"/> with the deployment's secret values masked (also for texts stored elsewhere, e.g. a failure reason).</summary>
-    public string Mask(long deploymentId, string text) =>
-        _maskers.TryGetValue(deploymentId, out var masker) ? masker.Apply(text) : text;
+    public string Mask(long deploymentId, string text) => _maskers.Current(deploymentId).Apply(text);
 
     /// <summary>An <see cref="IProgress{T}"/> that records each reported line synchronously, in order.</summary>
     public IProgress<string> For(long deploymentId, bool isError = false) => new LineSink(this, deploymentId, isError);

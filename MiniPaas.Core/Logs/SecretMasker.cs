@@ -38,9 +38,10 @@ public sealed class SecretMasker
 }
 
 /// <summary>
-/// Keeps each deployment's <see cref="SecretMasker"/>, refreshed every few seconds from the project's variables. Values only ever
-/// join a deployment's set: a container keeps the environment it was started with, so a variable deleted or changed later must
-/// stay masked in that deployment's output.
+/// Keeps each deployment's <see cref="SecretMasker"/>, refreshed every few seconds from the project's variables; the one
+/// place maskers are built, for the build log and the runtime log alike. Values only ever join a deployment's set: a
+/// container keeps the environment it was started with, so a variable deleted or changed later must stay masked in that
+/// deployment's output.
 /// </summary>
 public sealed class SecretMaskerCache(ISecretValues secrets, TimeProvider timeProvider)
 {
@@ -62,7 +63,14 @@ public sealed class SecretMaskerCache(ISecretValues secrets, TimeProvider timePr
         return masker;
     }
 
-    /// <summary>Forgets a deployment (its container is gone).</summary>
+    /// <summary>
+    /// The deployment's masker as last loaded by <see cref="GetAsync"/>, without refreshing (for writers that must not wait);
+    /// <see cref="SecretMasker.None"/> when it was never loaded or was forgotten.
+    /// </summary>
+    public SecretMasker Current(long deploymentId) =>
+        _byDeployment.TryGetValue(deploymentId, out var cached) ? cached.Masker : SecretMasker.None;
+
+    /// <summary>Forgets a deployment (its container is gone, or it never got one).</summary>
     public void Forget(long deploymentId) => _byDeployment.TryRemove(deploymentId, out _);
 
     private sealed record Entry(HashSet<string> Values, SecretMasker Masker, DateTimeOffset Until);

@@ -18,6 +18,7 @@ public sealed partial class ProjectService(
     IContainerRuntime runtime,
     IRouteTable routes,
     BuildQueue queue,
+    ProjectDeletions deletions,
     IngressEndpoint ingress,
     Installation installation,
     TimeProvider timeProvider,
@@ -117,32 +118,40 @@ public sealed partial class ProjectService(
             throw new DeploymentException($"Type the project name '{project.Name}' to confirm deletion.");
         }
 
-        foreach (var deployment in project.Deployments)
+        // From here on the reconciler leaves the project alone, so the route removed below stays removed.
+        deletions.Begin(projectId);
+        try
         {
-            queue.Cancel(deployment.Id);
+            foreach (var deployment in project.Deployments)
+            {
+                queue.Cancel(deployment.Id);
+            }
+
+            routes.Remove(project.Subdomain);
+            var containers = await runtime.ListManagedAsync(ct).ConfigureAwait(false);
+            var projectLabel = projectId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var instanceId = await installation.IdAsync.WaitAsync(ct).ConfigureAwait(false);
+            foreach (var container in containers.Where(c => ContainerLabels.BelongsTo(c.Labels, instanceId)
+                                                            && c.Labels.TryGetValue(ContainerLabels.Project, out var p) && p == projectLabel))
+            {
+                await runtime.RemoveAsync(container.Id, ct).ConfigureAwait(false);
+            }
+
+            foreach (var image in project.Deployments.Select(d => d.ImageTag).OfType<string>().Distinct(StringComparer.Ordinal))
+            {
+                await runtime.RemoveImageAsync(image, ct).ConfigureAwait(false);
+            }
+
+            // Deployments, logs, events and variables go with the row (ON DELETE CASCADE).
+            db.Projects.Remove(project);
+            await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            deletions.Abandon(projectId);
+            throw;
         }
 
-        routes.Remove(project.Subdomain);
-        var containers = await runtime.ListManagedAsync(ct).ConfigureAwait(false);
-        var projectLabel = projectId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var instanceId = await installation.IdAsync.WaitAsync(ct).ConfigureAwait(false);
-        foreach (var container in containers.Where(c => ContainerLabels.BelongsTo(c.Labels, instanceId)
-                                                        && c.Labels.TryGetValue(ContainerLabels.Project, out var p) && p == projectLabel))
-        {
-            await runtime.RemoveAsync(container.Id, ct).ConfigureAwait(false);
-        }
-
-        foreach (var image in project.Deployments.Select(d => d.ImageTag).OfType<string>().Distinct(StringComparer.Ordinal))
-        {
-            await runtime.RemoveImageAsync(image, ct).ConfigureAwait(false);
-        }
-
-        // Deployments, logs, events and variables go with the row (ON DELETE CASCADE).
-        db.Projects.Remove(project);
-        await db.SaveChangesAsync(ct).ConfigureAwait(false);
-
-        // A reconcile pass that read the project before the row went can have put its route back meanwhile.
-        routes.Remove(project.Subdomain);
         LogDeleted(logger, project.Name);
     }
 

@@ -1,14 +1,9 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using MiniPaas.Core.Analytics;
 using MiniPaas.Core.Ingress;
-using MiniPaas.Core.Networking;
 using MiniPaas.Core.Persistence;
-using MiniPaas.Tests.Ingress;
 using MiniPaas.Tests.Shared;
-using MiniPaas.Web.Ingress;
 using Npgsql;
 
 namespace MiniPaas.Tests.Analytics;
@@ -19,9 +14,7 @@ namespace MiniPaas.Tests.Analytics;
 /// </summary>
 public sealed class RequestCaptureIntegrationTests : IAsyncLifetime
 {
-    private WebApplication? _upstream;
-    private WebApplication? _ingressApp;
-    private HttpClient _client = null!;
+    private IngressTestHost _host = null!;
     private string _connectionString = null!;
     private int _upstreamPort;
 
@@ -29,47 +22,25 @@ public sealed class RequestCaptureIntegrationTests : IAsyncLifetime
     {
         var fixture = await PostgresFixture.GetAsync();
         _connectionString = ((FixedDbContextFactory)await fixture.CreateMigratedContextFactoryAsync(nameof(RequestCaptureIntegrationTests))).ConnectionString;
-        (_upstream, _upstreamPort) = await TestUpstream.StartAsync("A");
-
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            Args =
-            [
-                $"--urls=http://127.0.0.1:{LoopbackPort.Free()}", $"--MiniPaas:Ingress:Port={LoopbackPort.Free()}",
-                "--MiniPaas:Analytics:FlushInterval=00:00:00.100",
-            ],
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(AnalyticsDatabase.Fixed(_connectionString));
-        builder.Services.AddSingleton<LogSequences>();
-        builder.AddMiniPaasAnalytics();
-        builder.AddMiniPaasIngress();
-        _ingressApp = builder.Build();
-        _ingressApp.UseMiniPaasIngress();
-        await _ingressApp.StartAsync();
-        var endpoint = _ingressApp.Services.GetRequiredService<IngressEndpoint>();
-        _client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{endpoint.Port}/") };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        foreach (var app in new[] { _ingressApp, _upstream })
-        {
-            if (app is not null)
+        _host = await IngressTestHost.StartAsync(
+            ["--MiniPaas:Analytics:FlushInterval=00:00:00.100"],
+            configure: builder =>
             {
-                await app.StopAsync();
-                await app.DisposeAsync();
-            }
-        }
+                builder.Services.AddSingleton(AnalyticsDatabase.Fixed(_connectionString));
+                builder.Services.AddSingleton<LogSequences>();
+                builder.AddMiniPaasAnalytics();
+            });
+        _upstreamPort = await _host.StartUpstreamAsync("A");
     }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task Proxy_Requests_LandAsRowsWithTheRightFieldsAndNoRawIp()
     {
-        Assert.IsType<RequestCapture>(_ingressApp!.Services.GetRequiredService<IRequestObserver>());
-        var table = _ingressApp.Services.GetRequiredService<RouteTable>();
-        var port = _ingressApp.Services.GetRequiredService<IngressEndpoint>().Port;
+        Assert.IsType<RequestCapture>(_host.App.Services.GetRequiredService<IRequestObserver>());
+        var table = _host.Routes;
+        var port = _host.IngressPort;
         table.SetUpstream("shop", 7, 42, $"127.0.0.1:{_upstreamPort}");
 
         using (var get = new HttpRequestMessage(HttpMethod.Get, "/products/1?token=secret"))
@@ -77,7 +48,7 @@ public sealed class RequestCaptureIntegrationTests : IAsyncLifetime
             get.Headers.Host = $"shop.localhost:{port}";
             get.Headers.UserAgent.ParseAdd("Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0");
             get.Headers.Referrer = new Uri("https://News.Example.com/story?id=3");
-            using var response = await _client.SendAsync(get);
+            using var response = await _host.Client.SendAsync(get);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
@@ -85,7 +56,7 @@ public sealed class RequestCaptureIntegrationTests : IAsyncLifetime
         {
             post.Headers.Host = $"shop.localhost:{port}";
             post.Headers.UserAgent.ParseAdd("curl/8.5.0");
-            using var response = await _client.SendAsync(post);
+            using var response = await _host.Client.SendAsync(post);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
@@ -93,7 +64,7 @@ public sealed class RequestCaptureIntegrationTests : IAsyncLifetime
         {
             missing.Headers.Host = $"shop.localhost:{port}";
             missing.Headers.UserAgent.ParseAdd("Googlebot/2.1 (+http://www.google.com/bot.html)");
-            using var response = await _client.SendAsync(missing);
+            using var response = await _host.Client.SendAsync(missing);
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         }
 

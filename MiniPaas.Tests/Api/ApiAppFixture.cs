@@ -43,6 +43,17 @@ internal static class ApiJson
         }
     }
 
+    /// <summary>GETs <paramref name="path"/>, asserts success and returns the JSON body.</summary>
+    public static async Task<JsonElement> GetJsonAsync(this HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.ReadJsonAsync();
+    }
+
+    /// <summary>The <c>seq</c> of each log line, in order.</summary>
+    public static long[] Seqs(IEnumerable<JsonElement> lines) => [.. lines.Select(l => l.GetProperty("seq").GetInt64())];
+
     /// <summary>Asserts a problem body (RFC 9457) with <paramref name="status"/> and returns it.</summary>
     public static async Task<JsonElement> AssertProblemAsync(this HttpResponseMessage response, int status)
     {

@@ -125,19 +125,19 @@ public sealed class ApiDeploymentsTests(ApiAppFixture app) : IClassFixture<ApiAp
         var deployment = await DeployAndWaitAsync(client, (await created.ReadJsonAsync()).GetProperty("id").GetInt64());
         var logs = $"/api/deployments/{Id(deployment)}/build-logs";
 
-        var all = (await GetJsonAsync(client, $"{logs}?limit=5000")).GetProperty("items").EnumerateArray().ToList();
+        var all = (await client.GetJsonAsync($"{logs}?limit=5000")).GetProperty("items").EnumerateArray().ToList();
         Assert.True(all.Count >= 3, $"expected a few build log lines, got {all.Count}");
-        var firstPage = await GetJsonAsync(client, $"{logs}?limit=2");
+        var firstPage = await client.GetJsonAsync($"{logs}?limit=2");
         Assert.True(firstPage.GetProperty("hasMore").GetBoolean());
-        Assert.Equal(Seqs(all.Take(2)), Seqs(firstPage.GetProperty("items").EnumerateArray()));
+        Assert.Equal(ApiJson.Seqs(all.Take(2)), ApiJson.Seqs(firstPage.GetProperty("items").EnumerateArray()));
         var nextAfter = firstPage.GetProperty("nextAfter").GetInt64();
-        var secondPage = await GetJsonAsync(client, $"{logs}?after={nextAfter}&limit=2");
-        Assert.Equal(Seqs(all.Skip(2).Take(2)), Seqs(secondPage.GetProperty("items").EnumerateArray()));
+        var secondPage = await client.GetJsonAsync($"{logs}?after={nextAfter}&limit=2");
+        Assert.Equal(ApiJson.Seqs(all.Skip(2).Take(2)), ApiJson.Seqs(secondPage.GetProperty("items").EnumerateArray()));
 
-        var errors = (await GetJsonAsync(client, $"{logs}?level=error&limit=5000")).GetProperty("items").EnumerateArray().ToList();
+        var errors = (await client.GetJsonAsync($"{logs}?level=error&limit=5000")).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(all.Count(l => l.GetProperty("level").GetString() == "error"), errors.Count);
         var word = all[0].GetProperty("line").GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
-        var matching = (await GetJsonAsync(client, $"{logs}?q={Uri.EscapeDataString(word.ToUpperInvariant())}&limit=5000")).GetProperty("items").EnumerateArray().ToList();
+        var matching = (await client.GetJsonAsync($"{logs}?q={Uri.EscapeDataString(word.ToUpperInvariant())}&limit=5000")).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(all.Count(l => l.GetProperty("line").GetString()!.Contains(word, StringComparison.OrdinalIgnoreCase)), matching.Count);
         Assert.NotEmpty(matching);
 
@@ -160,7 +160,7 @@ public sealed class ApiDeploymentsTests(ApiAppFixture app) : IClassFixture<ApiAp
         var resumeFrom = all[1].GetProperty("seq").GetInt64();
         var (resumed, _) = await FollowBuildLogAsync(client, Id(deployment), lastEventId: resumeFrom);
 
-        Assert.Equal(Seqs(all.Skip(2)), Seqs(resumed));
+        Assert.Equal(ApiJson.Seqs(all.Skip(2)), ApiJson.Seqs(resumed));
     }
 
     /// <summary>Follows a log stream (<c>build-logs</c> or <c>runtime-logs</c>) until its end event; <paramref name="onLine"/> sees each line as it arrives.</summary>
@@ -228,7 +228,7 @@ public sealed class ApiDeploymentsTests(ApiAppFixture app) : IClassFixture<ApiAp
         using var cts = new CancellationTokenSource(Patience);
         while (true)
         {
-            var deployment = await GetJsonAsync(client, $"/api/deployments/{deploymentId}");
+            var deployment = await client.GetJsonAsync($"/api/deployments/{deploymentId}");
             if (!waiting.Contains(deployment.GetProperty("status").GetString()))
             {
                 return deployment;
@@ -238,14 +238,5 @@ public sealed class ApiDeploymentsTests(ApiAppFixture app) : IClassFixture<ApiAp
         }
     }
 
-    private static async Task<JsonElement> GetJsonAsync(HttpClient client, string path)
-    {
-        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
-        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await response.ReadJsonAsync();
-    }
-
     private static long Id(JsonElement element) => element.GetProperty("id").GetInt64();
-
-    private static long[] Seqs(IEnumerable<JsonElement> lines) => [.. lines.Select(l => l.GetProperty("seq").GetInt64())];
 }

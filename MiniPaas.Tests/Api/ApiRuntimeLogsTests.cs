@@ -32,21 +32,21 @@ public sealed class ApiRuntimeLogsTests(ApiAppFixture app) : IClassFixture<ApiAp
         Assert.All(all, l => Assert.Equal(
             new[] { "level", "line", "seq", "stream", "timestamp" },
             l.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToArray()));
-        Assert.Equal(Seqs(all).Order(), Seqs(all));
+        Assert.Equal(ApiJson.Seqs(all).Order(), ApiJson.Seqs(all));
         var boom = all.Single(l => Text(l) == "ERROR boom");
         Assert.Equal(("stderr", "error"), (boom.GetProperty("stream").GetString(), boom.GetProperty("level").GetString()));
         Assert.Equal("warn", all.Single(l => Text(l) == "WARN disk almost full").GetProperty("level").GetString());
         Assert.Equal("info", all.Single(l => Text(l) == "tick 1").GetProperty("level").GetString());
 
-        var firstPage = await GetJsonAsync(client, $"{logs}?limit=2");
+        var firstPage = await client.GetJsonAsync($"{logs}?limit=2");
         Assert.True(firstPage.GetProperty("hasMore").GetBoolean());
-        Assert.Equal(Seqs(all.Take(2)), Seqs(firstPage.GetProperty("items").EnumerateArray()));
-        var secondPage = await GetJsonAsync(client, $"{logs}?after={firstPage.GetProperty("nextAfter").GetInt64()}&limit=2");
-        Assert.Equal(Seqs(all.Skip(2).Take(2)), Seqs(secondPage.GetProperty("items").EnumerateArray()));
+        Assert.Equal(ApiJson.Seqs(all.Take(2)), ApiJson.Seqs(firstPage.GetProperty("items").EnumerateArray()));
+        var secondPage = await client.GetJsonAsync($"{logs}?after={firstPage.GetProperty("nextAfter").GetInt64()}&limit=2");
+        Assert.Equal(ApiJson.Seqs(all.Skip(2).Take(2)), ApiJson.Seqs(secondPage.GetProperty("items").EnumerateArray()));
 
-        var warnings = (await GetJsonAsync(client, $"{logs}?level=warn&limit=5000")).GetProperty("items").EnumerateArray().Select(Text).ToArray();
+        var warnings = (await client.GetJsonAsync($"{logs}?level=warn&limit=5000")).GetProperty("items").EnumerateArray().Select(Text).ToArray();
         Assert.Equal(["ERROR boom", "WARN disk almost full"], warnings.Order(StringComparer.Ordinal).ToArray());
-        var disk = (await GetJsonAsync(client, $"{logs}?q=DISK&limit=5000")).GetProperty("items").EnumerateArray().Select(Text).ToArray();
+        var disk = (await client.GetJsonAsync($"{logs}?q=DISK&limit=5000")).GetProperty("items").EnumerateArray().Select(Text).ToArray();
         Assert.Equal(["WARN disk almost full"], disk);
 
         using var bad = await client.GetAsync(new Uri($"{logs}?level=loud&limit=0&after=-1", UriKind.Relative));
@@ -61,7 +61,7 @@ public sealed class ApiRuntimeLogsTests(ApiAppFixture app) : IClassFixture<ApiAp
         var deploymentId = await DeployChattyAsync(client);
         var logs = $"/api/deployments/{deploymentId}/runtime-logs";
         var history = await WaitForLinesAsync(client, logs, lines => lines.Any(l => Text(l) == "tick 1"));
-        var lastStored = Seqs(history).Max();
+        var lastStored = ApiJson.Seqs(history).Max();
 
         var stopped = false;
         var (lines, end) = await ApiDeploymentsTests.FollowBuildLogAsync(client, deploymentId, log: "runtime-logs", onLine: async line =>
@@ -77,15 +77,15 @@ public sealed class ApiRuntimeLogsTests(ApiAppFixture app) : IClassFixture<ApiAp
 
         Assert.True(stopped, "live lines arrived after the history");
         Assert.Equal("stopped", end.GetProperty("status").GetString());
-        Assert.Equal(Seqs(history), Seqs(lines.Take(history.Count)));
-        Assert.Equal(Seqs(lines).Distinct().Order(), Seqs(lines));
+        Assert.Equal(ApiJson.Seqs(history), ApiJson.Seqs(lines.Take(history.Count)));
+        Assert.Equal(ApiJson.Seqs(lines).Distinct().Order(), ApiJson.Seqs(lines));
         Assert.Contains(lines, l => Text(l) == "ERROR boom");
 
         // Resuming from an id skips what was seen, and a stopped deployment's stream ends at once.
         var (resumed, resumedEnd) = await ApiDeploymentsTests.FollowBuildLogAsync(client, deploymentId, lastEventId: lastStored, log: "runtime-logs");
         Assert.Equal("stopped", resumedEnd.GetProperty("status").GetString());
         Assert.All(resumed, l => Assert.True(l.GetProperty("seq").GetInt64() > lastStored));
-        Assert.Equal(Seqs(lines.Where(l => l.GetProperty("seq").GetInt64() > lastStored)), Seqs(resumed.Take(lines.Count(l => l.GetProperty("seq").GetInt64() > lastStored))));
+        Assert.Equal(ApiJson.Seqs(lines.Where(l => l.GetProperty("seq").GetInt64() > lastStored)), ApiJson.Seqs(resumed.Take(lines.Count(l => l.GetProperty("seq").GetInt64() > lastStored))));
     }
 
     private static async Task<long> DeployChattyAsync(HttpClient client)
@@ -100,7 +100,7 @@ public sealed class ApiRuntimeLogsTests(ApiAppFixture app) : IClassFixture<ApiAp
         using var cts = new CancellationTokenSource(Patience);
         while (true)
         {
-            var status = (await GetJsonAsync(client, $"/api/deployments/{deploymentId}")).GetProperty("status").GetString();
+            var status = (await client.GetJsonAsync($"/api/deployments/{deploymentId}")).GetProperty("status").GetString();
             if (status == "running")
             {
                 return deploymentId;
@@ -117,7 +117,7 @@ public sealed class ApiRuntimeLogsTests(ApiAppFixture app) : IClassFixture<ApiAp
         using var cts = new CancellationTokenSource(Patience);
         while (true)
         {
-            var lines = (await GetJsonAsync(client, $"{logs}?limit=5000")).GetProperty("items").EnumerateArray().ToList();
+            var lines = (await client.GetJsonAsync($"{logs}?limit=5000")).GetProperty("items").EnumerateArray().ToList();
             if (enough(lines))
             {
                 return lines;
@@ -127,14 +127,5 @@ public sealed class ApiRuntimeLogsTests(ApiAppFixture app) : IClassFixture<ApiAp
         }
     }
 
-    private static async Task<JsonElement> GetJsonAsync(HttpClient client, string path)
-    {
-        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
-        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await response.ReadJsonAsync();
-    }
-
     private static string Text(JsonElement line) => line.GetProperty("line").GetString()!;
-
-    private static long[] Seqs(IEnumerable<JsonElement> lines) => [.. lines.Select(l => l.GetProperty("seq").GetInt64())];
 }

@@ -155,22 +155,10 @@ public sealed class DockerImageBuilderTests(DockerEngineFixture busybox) : IClas
         try
         {
             await busybox.Client.Containers.StartContainerAsync(container.ID, new ContainerStartParameters());
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-            string? body = null;
-            var deadline = DateTime.UtcNow.AddSeconds(15);
-            while (body is null && DateTime.UtcNow < deadline)
-            {
-                try
-                {
-                    body = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/index.html"));
-                }
-                catch (HttpRequestException)
-                {
-                    await Task.Delay(200);
-                }
-            }
+            var body = await HttpPolling.GetUntilAnsweredAsync(new Uri($"http://127.0.0.1:{port}/index.html"), TimeSpan.FromSeconds(15));
 
             Assert.Equal("<h1>hello from minipaas</h1>", body);
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
             var notes = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/notes.txt"));
             Assert.Equal(HttpStatusCode.NotFound, notes.StatusCode);
             var dockerfile = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/{DockerfileGenerator.GeneratedFileName}"));

@@ -47,22 +47,7 @@ public sealed class GeneratedNodeAppTests(DockerEngineFixture node) : IClassFixt
             try
             {
                 await node.Client.Containers.StartContainerAsync(container.ID, new ContainerStartParameters());
-                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-                string? body = null;
-                var deadline = DateTime.UtcNow.AddSeconds(20);
-                while (body is null && DateTime.UtcNow < deadline)
-                {
-                    try
-                    {
-                        body = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/"));
-                    }
-                    catch (HttpRequestException)
-                    {
-                        await Task.Delay(250);
-                    }
-                }
-
-                Assert.Equal("node ok as 10001", body);
+                Assert.Equal("node ok as 10001", await HttpPolling.GetUntilAnsweredAsync(new Uri($"http://127.0.0.1:{port}/"), TimeSpan.FromSeconds(20)));
             }
             finally
             {

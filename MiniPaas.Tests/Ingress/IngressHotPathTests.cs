@@ -3,9 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using MiniPaas.Core.Ingress;
-using MiniPaas.Core.Networking;
+using MiniPaas.Tests.Shared;
 using MiniPaas.Web.Ingress;
 
 namespace MiniPaas.Tests.Ingress;
@@ -16,51 +15,23 @@ namespace MiniPaas.Tests.Ingress;
 /// </summary>
 public sealed class IngressHotPathTests : IAsyncLifetime
 {
-    private WebApplication? _upstream;
-    private WebApplication? _ingressApp;
+    private IngressTestHost _host = null!;
     private int _upstreamPort;
-    private int _dashboardPort;
-    private HttpClient _client = null!;
 
-    private RouteTable Table => _ingressApp!.Services.GetRequiredService<RouteTable>();
+    private RouteTable Table => _host.Routes;
 
-    private AppIngressHandler Handler => _ingressApp!.Services.GetRequiredService<AppIngressHandler>();
+    private AppIngressHandler Handler => _host.App.Services.GetRequiredService<AppIngressHandler>();
 
     public async Task InitializeAsync()
     {
-        (_upstream, _upstreamPort) = await TestUpstream.StartAsync("A");
-        _dashboardPort = LoopbackPort.Free();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            Args = [$"--urls=http://127.0.0.1:{_dashboardPort}", $"--MiniPaas:Ingress:Port={LoopbackPort.Free()}"],
-        });
-        builder.Logging.ClearProviders();
-        builder.AddMiniPaasIngress();
-        // Every match attempt of the stand-in dashboard endpoint below goes through this constraint and is counted.
-        builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<CountingConstraint>("counting"));
-        _ingressApp = builder.Build();
-        _ingressApp.UseMiniPaasIngress();
-        _ingressApp.MapGet("/{page:counting}", () => "dashboard");
-        await _ingressApp.StartAsync();
-        _client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })
-        {
-            BaseAddress = new Uri($"http://127.0.0.1:{_ingressApp.Services.GetRequiredService<IngressEndpoint>().Port}/"),
-            Timeout = TimeSpan.FromSeconds(30),
-        };
+        _host = await IngressTestHost.StartAsync(
+            // Every match attempt of the stand-in dashboard endpoint below goes through this constraint and is counted.
+            configure: builder => builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<CountingConstraint>("counting")),
+            map: app => app.MapGet("/{page:counting}", () => "dashboard"));
+        _upstreamPort = await _host.StartUpstreamAsync("A");
     }
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        foreach (var app in new[] { _ingressApp, _upstream })
-        {
-            if (app is not null)
-            {
-                await app.StopAsync();
-                await app.DisposeAsync();
-            }
-        }
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task Get_AppHost_DashboardEndpointRoutingNeverRuns()
@@ -68,10 +39,10 @@ public sealed class IngressHotPathTests : IAsyncLifetime
         Table.SetUpstream("demo", 7, 42, $"127.0.0.1:{_upstreamPort}");
 
         var before = CountingConstraint.Calls;
-        using var app = await SendAsync(_client, "demo.localhost", "/hello");
+        using var app = await _host.GetAsync("demo.localhost", "/hello");
         var duringAppRequest = CountingConstraint.Calls - before;
-        using var dashboard = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{_dashboardPort}/") };
-        using var dashboardResponse = await SendAsync(dashboard, $"127.0.0.1:{_dashboardPort}", "/hello");
+        using var dashboard = _host.CreateDashboardClient();
+        using var dashboardResponse = await IngressTestHost.GetAsync(dashboard, $"127.0.0.1:{_host.DashboardPort}", "/hello");
 
         Assert.Equal(HttpStatusCode.OK, app.StatusCode);
         Assert.StartsWith("A /hello", await app.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -86,7 +57,7 @@ public sealed class IngressHotPathTests : IAsyncLifetime
     {
         Table.SetUpstream("demo", 7, 42, $"127.0.0.1:{_upstreamPort}");
 
-        using var response = await SendAsync(_client, "DeMo.LocalHost:8080", "/x");
+        using var response = await _host.GetAsync("DeMo.LocalHost:8080", "/x");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("A /x", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -95,13 +66,13 @@ public sealed class IngressHotPathTests : IAsyncLifetime
     [Fact]
     public async Task Get_AfterEachTableChange_AnsweredByNewState()
     {
-        using var unknown = await SendAsync(_client, "demo.localhost", "/");
+        using var unknown = await _host.GetAsync("demo.localhost", "/");
         Table.SetUnavailable("demo", 7, "Building");
-        using var building = await SendAsync(_client, "demo.localhost", "/");
+        using var building = await _host.GetAsync("demo.localhost", "/");
         Table.SetUpstream("demo", 7, 42, $"127.0.0.1:{_upstreamPort}");
-        using var live = await SendAsync(_client, "demo.localhost", "/");
+        using var live = await _host.GetAsync("demo.localhost", "/");
         Table.Remove("demo");
-        using var removed = await SendAsync(_client, "demo.localhost", "/");
+        using var removed = await _host.GetAsync("demo.localhost", "/");
 
         Assert.Equal(
             [HttpStatusCode.NotFound, HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK, HttpStatusCode.NotFound],
@@ -123,13 +94,6 @@ public sealed class IngressHotPathTests : IAsyncLifetime
     public void MatchSubdomain_HostHeader_AppSubdomainOrNull(string host, string? expected)
     {
         Assert.Equal(expected, Handler.MatchSubdomain(new HostString(host)));
-    }
-
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string host, string pathAndQuery)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
-        request.Headers.Host = host;
-        return await client.SendAsync(request);
     }
 
     private sealed class CountingConstraint : IRouteConstraint

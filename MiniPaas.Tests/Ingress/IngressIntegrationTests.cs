@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using MiniPaas.Core.Ingress;
 using MiniPaas.Web.Ingress;
 using MiniPaas.Core.Networking;
+using MiniPaas.Tests.Shared;
 
 namespace MiniPaas.Tests.Ingress;
 
@@ -17,67 +18,34 @@ namespace MiniPaas.Tests.Ingress;
 public sealed class IngressIntegrationTests : IAsyncLifetime
 {
     private readonly RecordingObserver _observer = new();
-    private WebApplication? _upstreamA;
-    private WebApplication? _upstreamB;
-    private WebApplication? _ingressApp;
+    private IngressTestHost _host = null!;
     private int _upstreamPortA;
     private int _upstreamPortB;
-    private int _dashboardPort;
-    private HttpClient _client = null!;
 
-    private RouteTable Table => _ingressApp!.Services.GetRequiredService<RouteTable>();
-
-    private IngressEndpoint Endpoint => _ingressApp!.Services.GetRequiredService<IngressEndpoint>();
+    private RouteTable Table => _host.Routes;
 
     public async Task InitializeAsync()
     {
-        (_upstreamA, _upstreamPortA) = await TestUpstream.StartAsync("A");
-        (_upstreamB, _upstreamPortB) = await TestUpstream.StartAsync("B");
-
-        _dashboardPort = LoopbackPort.Free();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            Args = [$"--urls=http://127.0.0.1:{_dashboardPort}", $"--MiniPaas:Ingress:Port={LoopbackPort.Free()}"],
-        });
-        builder.Logging.ClearProviders();
-        builder.AddMiniPaasIngress();
-        builder.Services.AddSingleton<IRequestObserver>(_observer);
-        _ingressApp = builder.Build();
-        _ingressApp.UseMiniPaasIngress();
-        // Stands in for the dashboard's catch-all Blazor routes.
-        _ingressApp.MapFallback(() => "dashboard");
-        await _ingressApp.StartAsync();
-
-        _client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })
-        {
-            BaseAddress = new Uri($"http://127.0.0.1:{Endpoint.Port}/"),
-            Timeout = TimeSpan.FromSeconds(30),
-        };
+        _host = await IngressTestHost.StartAsync(
+            configure: builder => builder.Services.AddSingleton<IRequestObserver>(_observer),
+            // Stands in for the dashboard's catch-all Blazor routes.
+            map: app => app.MapFallback(() => "dashboard"));
+        _upstreamPortA = await _host.StartUpstreamAsync("A");
+        _upstreamPortB = await _host.StartUpstreamAsync("B");
     }
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        foreach (var app in new[] { _ingressApp, _upstreamA, _upstreamB })
-        {
-            if (app is not null)
-            {
-                await app.StopAsync();
-                await app.DisposeAsync();
-            }
-        }
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task Get_LiveAppHost_ReturnsUpstreamBody()
     {
         Table.SetUpstream("demo", 7, 42, $"127.0.0.1:{_upstreamPortA}");
 
-        using var response = await SendAsync($"demo.localhost:{Endpoint.Port}", "/hello?x=1");
+        using var response = await _host.GetAsync($"demo.localhost:{_host.IngressPort}", "/hello?x=1");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
-        Assert.Equal($"A /hello?x=1 forwarded-host=demo.localhost:{Endpoint.Port}", body);
+        Assert.Equal($"A /hello?x=1 forwarded-host=demo.localhost:{_host.IngressPort}", body);
     }
 
     [Fact]
@@ -88,7 +56,7 @@ public sealed class IngressIntegrationTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Post, "/upload") { Content = new ByteArrayContent(new byte[size]) };
         request.Headers.Host = "demo.localhost";
 
-        using var response = await _client.SendAsync(request);
+        using var response = await _host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal($"A received {size}", await response.Content.ReadAsStringAsync());
@@ -99,7 +67,7 @@ public sealed class IngressIntegrationTests : IAsyncLifetime
     {
         Table.SetUpstream("demo", 7, 42, $"127.0.0.1:{_upstreamPortA}");
 
-        using var response = await SendAsync("demo.localhost", "/missing");
+        using var response = await _host.GetAsync("demo.localhost", "/missing");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("A says not found", await response.Content.ReadAsStringAsync());
@@ -122,7 +90,7 @@ public sealed class IngressIntegrationTests : IAsyncLifetime
                     switched.SetResult();
                 }
 
-                using var response = await SendAsync("demo.localhost", "/");
+                using var response = await _host.GetAsync("demo.localhost", "/");
                 results.Add((i, response.StatusCode, await response.Content.ReadAsStringAsync()));
             }
         }
@@ -136,7 +104,7 @@ public sealed class IngressIntegrationTests : IAsyncLifetime
         Assert.Contains(results, r => r.Body.StartsWith("B ", StringComparison.Ordinal));
         for (var i = 0; i < 5; i++)
         {
-            using var response = await SendAsync("demo.localhost", "/");
+            using var response = await _host.GetAsync("demo.localhost", "/");
             Assert.StartsWith("B ", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
     }
@@ -144,13 +112,13 @@ public sealed class IngressIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task Get_UnknownAppHost_FriendlyNotFoundPage()
     {
-        using var response = await SendAsync("nothing-here.localhost", "/");
+        using var response = await _host.GetAsync("nothing-here.localhost", "/");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("No app called <b>nothing-here</b>", html, StringComparison.Ordinal);
-        Assert.Contains($"http://127.0.0.1:{_dashboardPort}/", html, StringComparison.Ordinal);
+        Assert.Contains($"http://127.0.0.1:{_host.DashboardPort}/", html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -158,7 +126,7 @@ public sealed class IngressIntegrationTests : IAsyncLifetime
     {
         Table.SetUnavailable("demo", 7, "Building <step 2>");
 
-        using var response = await SendAsync("demo.localhost", "/");
+        using var response = await _host.GetAsync("demo.localhost", "/");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(10), response.Headers.RetryAfter?.Delta);
@@ -171,7 +139,7 @@ public sealed class IngressIntegrationTests : IAsyncLifetime
     {
         Table.SetUpstream("demo", 7, 42, $"127.0.0.1:{LoopbackPort.Free()}");
 
-        using var response = await SendAsync("demo.localhost", "/");
+        using var response = await _host.GetAsync("demo.localhost", "/");
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Contains("is not answering", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -183,12 +151,9 @@ public sealed class IngressIntegrationTests : IAsyncLifetime
     public async Task Get_DashboardHost_NotProxied(string host)
     {
         Table.SetUpstream("demo", 7, 42, $"127.0.0.1:{_upstreamPortA}");
-        using var dashboard = new HttpClient(new SocketsHttpHandler { UseProxy = false })
-        {
-            BaseAddress = new Uri($"http://127.0.0.1:{_dashboardPort}/"),
-        };
+        using var dashboard = _host.CreateDashboardClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
-        request.Headers.Host = $"{host}:{_dashboardPort}";
+        request.Headers.Host = $"{host}:{_host.DashboardPort}";
 
         using var response = await dashboard.SendAsync(request);
 
@@ -203,7 +168,7 @@ public sealed class IngressIntegrationTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Get, "/observed?secret=1");
         request.Headers.Host = "demo.localhost";
         request.Headers.UserAgent.ParseAdd("IngressTest/1.0");
-        using var response = await _client.SendAsync(request);
+        using var response = await _host.Client.SendAsync(request);
         var body = await response.Content.ReadAsByteArrayAsync();
 
         var record = Assert.Single(_observer.Records, r => r.Path == "/observed");
@@ -222,7 +187,7 @@ public sealed class IngressIntegrationTests : IAsyncLifetime
     [Fact]
     public void IngressEndpoint_BaseUrlFor_UsesChosenPort()
     {
-        Assert.Equal(new Uri($"http://demo.localhost:{Endpoint.Port}/"), Endpoint.BaseUrlFor("Demo"));
+        Assert.Equal(new Uri($"http://demo.localhost:{_host.IngressPort}/"), _host.App.Services.GetRequiredService<IngressEndpoint>().BaseUrlFor("Demo"));
     }
 
     [Fact]
@@ -242,13 +207,6 @@ public sealed class IngressIntegrationTests : IAsyncLifetime
         var ex = Assert.Throws<PortInUseException>(() => app.UseMiniPaasIngress());
 
         Assert.StartsWith($"Port {port} is already in use: stop the other program or start with --urls http://localhost:", ex.Message, StringComparison.Ordinal);
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(string host, string pathAndQuery)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
-        request.Headers.Host = host;
-        return await _client.SendAsync(request);
     }
 
     private sealed class RecordingObserver : IRequestObserver

@@ -93,7 +93,7 @@ public sealed class DockerEngineFixture : IAsyncLifetime, IDisposable
         }
 
         context.Position = 0;
-        var progress = new OutputCollector();
+        var progress = new EngineProgress();
         await Client.Images.BuildImageFromDockerfileAsync(
             new ImageBuildParameters
             {
@@ -161,40 +161,5 @@ public sealed class DockerEngineFixture : IAsyncLifetime, IDisposable
             DataStream = new MemoryStream(content),
         };
         await tar.WriteEntryAsync(entry, ct);
-    }
-
-    /// <summary>Synchronous progress: build output arrives in order, and the error only ever arrives here.</summary>
-    private sealed class OutputCollector : IProgress<JSONMessage>
-    {
-        private readonly StringBuilder _output = new();
-
-        public string? Error { get; private set; }
-
-        public string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        public void Report(JSONMessage value)
-        {
-            lock (_output)
-            {
-                _output.Append(value.Stream ?? value.Status);
-                if (value.Error?.Message is { Length: > 0 } message)
-                {
-                    Error = message;
-                }
-                else if (!string.IsNullOrEmpty(value.ErrorMessage))
-                {
-                    Error = value.ErrorMessage;
-                }
-            }
-        }
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Formats.Tar;
 using System.Net;
-using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
@@ -65,7 +64,7 @@ public sealed class LocalBaseImages(IDockerClient docker)
             }
 
             var colon = image.LastIndexOf(':');
-            var progress = new ImportProgress();
+            var progress = new EngineProgress();
             await using var source = File.OpenRead(tarPath);
             await docker.Images.CreateImageAsync(
                 new ImagesCreateParameters { FromSrc = "-", Repo = image[..colon], Tag = image[(colon + 1)..], Changes = changes },
@@ -239,40 +238,5 @@ public sealed class LocalBaseImages(IDockerClient docker)
             DataStream = content,
         };
         await tar.WriteEntryAsync(entry);
-    }
-
-    /// <summary>Synchronous progress: the import's error only ever arrives here.</summary>
-    private sealed class ImportProgress : IProgress<JSONMessage>
-    {
-        private readonly StringBuilder _output = new();
-
-        public string? Error { get; private set; }
-
-        public string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        public void Report(JSONMessage value)
-        {
-            lock (_output)
-            {
-                _output.Append(value.Stream ?? value.Status);
-                if (value.Error?.Message is { Length: > 0 } message)
-                {
-                    Error = message;
-                }
-                else if (!string.IsNullOrEmpty(value.ErrorMessage))
-                {
-                    Error = value.ErrorMessage;
-                }
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using MiniPaas.Core.Deploying;
+using MiniPaas.Core.Logs;
 using MiniPaas.Core.Variables;
 using Npgsql;
 
@@ -88,6 +89,21 @@ public sealed class ProjectVariablesTests
         Assert.False(Assert.Single(other).CanDecrypt);
         var deploy = await Assert.ThrowsAsync<DeploymentException>(() => services.GetRequiredService<IProjectEnvironment>().GetVariablesAsync(projectId));
         Assert.Contains("B cannot be decrypted", deploy.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SecretValues_ValueReferencingAnother_ComposedValueMaskedWhole()
+    {
+        var contexts = await VariablesTestStore.CreateDatabaseAsync("vars_secret_values");
+        var projectId = await VariablesTestStore.AddProjectAsync(contexts, "secretvalues");
+        await using var services = VariablesTestStore.StartServices(contexts);
+        var variables = services.GetRequiredService<ProjectVariables>();
+        await variables.SetManyAsync(projectId, [new("PASSWORD", "hunter2-pw"), new("DATABASE_URL", "postgres://app:${PASSWORD}@db/app")], "tester");
+
+        var values = await new ProjectVariableSecretValues(variables).GetAsync(projectId);
+
+        // The container sees the expanded URL: masking only the password would leave user, host and database readable.
+        Assert.Equal("connecting to *** as ***", new SecretMasker(values).Apply("connecting to postgres://app:hunter2-pw@db/app as hunter2-pw"));
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
@@ -25,11 +24,6 @@ public sealed partial class DockerContainerRuntime(
 {
     /// <summary>Seconds the engine waits after SIGTERM before SIGKILL; apps get <c>--init</c> so signals reach them.</summary>
     internal const int StopTimeoutSeconds = 5;
-
-    private const string PortVariable = "PORT";
-
-    // Capabilities a web app never needs; dropping them narrows what a compromised app can do on the host network.
-    private static readonly string[] DroppedCapabilities = ["NET_RAW", "MKNOD", "AUDIT_WRITE", "SYS_CHROOT", "SETFCAP"];
 
     private readonly SemaphoreSlim _networkGate = new(1, 1);
 
@@ -63,58 +57,7 @@ public sealed partial class DockerContainerRuntime(
             await EnsureBridgeNetworkAsync(options.BridgeNetwork, ct).ConfigureAwait(false);
         }
 
-        var env = new Dictionary<string, string>(spec.Environment, StringComparer.Ordinal)
-        {
-            // Set last so a user variable named PORT cannot point the ingress at the wrong port.
-            [PortVariable] = port.ToString(CultureInfo.InvariantCulture),
-        };
-        var labels = new Dictionary<string, string>(spec.Labels, StringComparer.Ordinal)
-        {
-            [ContainerLabels.Managed] = "true",
-        };
-        // The ingress's own labels (Traefik's router and port) need the port, which is only known here.
-        if (ingressLabels is not null && spec.Labels.TryGetValue(ContainerLabels.Subdomain, out var subdomain))
-        {
-            foreach (var (key, value) in ingressLabels.LabelsFor(subdomain, port))
-            {
-                labels[key] = value;
-            }
-        }
-
-        var parameters = new CreateContainerParameters
-        {
-            Name = spec.Name,
-            Image = spec.Image,
-            Env = [.. env.Select(kv => $"{kv.Key}={kv.Value}")],
-            Labels = labels,
-            Tty = false,
-            StopTimeout = TimeSpan.FromSeconds(StopTimeoutSeconds),
-            HostConfig = new HostConfig
-            {
-                NetworkMode = networkMode,
-                // A PID 1 that ignores SIGTERM would make every stop wait the full timeout.
-                Init = true,
-                RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.UnlessStopped },
-                NanoCPUs = spec.Cpus is > 0 ? (long)(spec.Cpus.Value * 1_000_000_000) : 0,
-                Memory = spec.MemoryMiB is > 0 ? spec.MemoryMiB.Value * 1024 * 1024 : 0,
-                Privileged = false,
-                SecurityOpt = ["no-new-privileges"],
-                CapDrop = DroppedCapabilities,
-                Mounts = [],
-                Binds = [],
-                // Bounded on disk; the log attacher copies lines into PostgreSQL long before a file rotates away.
-                LogConfig = new LogConfig
-                {
-                    Type = "json-file",
-                    Config = new Dictionary<string, string>
-                    {
-                        ["max-size"] = options.LogMaxSize,
-                        ["max-file"] = options.LogMaxFiles.ToString(CultureInfo.InvariantCulture),
-                    },
-                },
-            },
-        };
-
+        var parameters = ContainerCreation.Parameters(spec, options, networkMode, port, ingressLabels);
         string id;
         try
         {
@@ -267,7 +210,7 @@ public sealed partial class DockerContainerRuntime(
             throw Wrap($"Could not inspect container '{containerId}'", ex);
         }
 
-        return ToInfo(inspected);
+        return ContainerInspection.ToInfo(inspected, runtimeOptions.Value.BridgeNetwork);
     }
 
     public async Task<IReadOnlyList<string>> TailLogsAsync(string containerId, int lines, CancellationToken ct = default)
@@ -291,7 +234,7 @@ public sealed partial class DockerContainerRuntime(
                     Tail = lines.ToString(CultureInfo.InvariantCulture),
                 },
                 ct).ConfigureAwait(false);
-            var collected = await ReadLinesAsync(stream, ct).ConfigureAwait(false);
+            var collected = await DockerLogLines.ReadAsync(stream, ct).ConfigureAwait(false);
             return collected.Count <= lines ? collected : collected.GetRange(collected.Count - lines, lines);
         }
         catch (DockerApiException ex) when (DockerErrors.IsNotFound(ex))
@@ -340,88 +283,6 @@ public sealed partial class DockerContainerRuntime(
     }
 
     public void Dispose() => _networkGate.Dispose();
-
-
-    internal static async Task<List<string>> ReadLinesAsync(MultiplexedStream stream, CancellationToken ct)
-    {
-        var lines = new List<string>();
-        // Frames may hold several or partial lines, and stdout/stderr interleave: one pending buffer per stream.
-        var pending = new Dictionary<MultiplexedStream.TargetStream, StringBuilder>();
-        var decoders = new Dictionary<MultiplexedStream.TargetStream, Decoder>();
-        var buffer = new byte[16 * 1024];
-        var chars = new char[Encoding.UTF8.GetMaxCharCount(buffer.Length)];
-        while (true)
-        {
-            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false);
-            if (read.EOF)
-            {
-                break;
-            }
-
-            if (!pending.TryGetValue(read.Target, out var line))
-            {
-                line = pending[read.Target] = new StringBuilder();
-                decoders[read.Target] = Encoding.UTF8.GetDecoder();
-            }
-
-            var count = decoders[read.Target].GetChars(buffer, 0, read.Count, chars, 0);
-            for (var i = 0; i < count; i++)
-            {
-                if (chars[i] == '\n')
-                {
-                    lines.Add(TrimCarriageReturn(line));
-                    line.Clear();
-                }
-                else
-                {
-                    line.Append(chars[i]);
-                }
-            }
-        }
-
-        foreach (var rest in pending.Values.Where(b => b.Length > 0))
-        {
-            lines.Add(TrimCarriageReturn(rest));
-        }
-
-        return lines;
-    }
-
-    private static string TrimCarriageReturn(StringBuilder line) =>
-        line.Length > 0 && line[^1] == '\r' ? line.ToString(0, line.Length - 1) : line.ToString();
-
-    private ContainerInfo ToInfo(ContainerInspectResponse inspected)
-    {
-        var env = inspected.Config?.Env ?? [];
-        var portText = env.FirstOrDefault(e => e.StartsWith(PortVariable + "=", StringComparison.Ordinal))?[(PortVariable.Length + 1)..];
-        var hasPort = int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port > 0;
-        var isHost = string.Equals(inspected.HostConfig?.NetworkMode, "host", StringComparison.Ordinal);
-
-        string? upstream = null;
-        if (hasPort && isHost)
-        {
-            upstream = $"127.0.0.1:{port}";
-        }
-        else if (hasPort && inspected.NetworkSettings?.Networks is { } networks)
-        {
-            var preferred = runtimeOptions.Value.BridgeNetwork;
-            var address = networks.TryGetValue(preferred, out var endpoint) && !string.IsNullOrEmpty(endpoint.IPAddress)
-                ? endpoint.IPAddress
-                : networks.Values.Select(n => n.IPAddress).FirstOrDefault(ip => !string.IsNullOrEmpty(ip));
-            upstream = address is null ? null : $"{address}:{port}";
-        }
-
-        var running = inspected.State?.Running ?? false;
-        return new ContainerInfo(
-            inspected.ID,
-            inspected.Name?.TrimStart('/') ?? inspected.ID,
-            inspected.Config?.Image ?? inspected.Image,
-            new Dictionary<string, string>(inspected.Config?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal),
-            running,
-            running ? null : (int?)inspected.State?.ExitCode,
-            (int)inspected.RestartCount,
-            upstream);
-    }
 
     private async Task EnsureBridgeNetworkAsync(string name, CancellationToken ct)
     {

@@ -1,4 +1,3 @@
-using System.Net;
 using RestartPolicyKind = Docker.DotNet.Models.RestartPolicyKind;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -68,7 +67,7 @@ public sealed class DockerContainerRuntimeTests : IClassFixture<DockerEngineFixt
         Assert.Equal(spec.Name, started.Name);
         Assert.Equal(image, started.Image);
         Assert.Matches(@"^127\.0\.0\.1:\d+$", started.Upstream);
-        Assert.Equal("hello from minipaas\n", await GetUntilAnsweredAsync($"http://{started.Upstream}/"));
+        Assert.Equal("hello from minipaas\n", await HttpPolling.GetUntilAnsweredAsync(new Uri($"http://{started.Upstream}/"), Timeout));
 
         Assert.Equal("p1", started.Labels[ContainerLabels.Project]);
         Assert.Equal("true", started.Labels[ContainerLabels.Managed]);
@@ -89,7 +88,7 @@ public sealed class DockerContainerRuntimeTests : IClassFixture<DockerEngineFixt
         Assert.Contains("GREETING=hi", inspected.Config.Env);
 
         await _runtime.RestartAsync(started.Id);
-        Assert.Equal("hello from minipaas\n", await GetUntilAnsweredAsync($"http://{started.Upstream}/"));
+        Assert.Equal("hello from minipaas\n", await HttpPolling.GetUntilAnsweredAsync(new Uri($"http://{started.Upstream}/"), Timeout));
 
         await _runtime.StopAsync(started.Id);
         var stopped = await _runtime.InspectAsync(started.Id);
@@ -165,7 +164,7 @@ public sealed class DockerContainerRuntimeTests : IClassFixture<DockerEngineFixt
 
         var started = await _runtime.StartAsync(Spec(image, "node"));
 
-        Assert.StartsWith("node says v20.", await GetUntilAnsweredAsync($"http://{started.Upstream}/"), StringComparison.Ordinal);
+        Assert.StartsWith("node says v20.", await HttpPolling.GetUntilAnsweredAsync(new Uri($"http://{started.Upstream}/"), Timeout), StringComparison.Ordinal);
     }
 
     private ContainerSpec Spec(string image, string purpose)
@@ -193,32 +192,5 @@ public sealed class DockerContainerRuntimeTests : IClassFixture<DockerEngineFixt
         _images.Add(tag);
         await _engine.BuildImageAsync(tag, dockerfile, files);
         return tag;
-    }
-
-    private static async Task<string> GetUntilAnsweredAsync(string url)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        using var cts = new CancellationTokenSource(Timeout);
-        while (true)
-        {
-            try
-            {
-                using var response = await http.GetAsync(new Uri(url), cts.Token);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return await response.Content.ReadAsStringAsync(cts.Token);
-                }
-            }
-            catch (HttpRequestException) when (!cts.IsCancellationRequested)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException) when (!cts.IsCancellationRequested)
-            {
-                // This attempt timed out; try again.
-            }
-
-            await Task.Delay(100, cts.Token);
-        }
     }
 }
