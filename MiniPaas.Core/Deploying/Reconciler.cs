@@ -28,6 +28,7 @@ public sealed partial class Reconciler(
     ILogger<Reconciler> logger) : BackgroundService
 {
     private readonly TaskCompletionSource _firstPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly DateTimeOffset _startedAt = timeProvider.GetUtcNow();
 
     /// <summary>Completes after the first full pass (tests and the UI wait on it).</summary>
     public Task FirstPass => _firstPass.Task;
@@ -189,7 +190,10 @@ public sealed partial class Reconciler(
 
         // A deployment row is written just before it is queued; the grace period keeps a pass from failing one in that gap.
         var settled = timeProvider.GetUtcNow() - TimeSpan.FromMinutes(1);
-        foreach (var deployment in inProgress.Where(d => isStartup || (!busy.Contains(d.Id) && d.CreatedAt < settled)))
+        // At start-up every deployment begun before this process started was interrupted; one asked for since (the first pass
+        // may wait for the engine for a while) is this process's own and is left to its pipeline.
+        var begunBefore = isStartup ? _startedAt : settled;
+        foreach (var deployment in inProgress.Where(d => !busy.Contains(d.Id) && d.CreatedAt < begunBefore))
         {
             if (deployment.ContainerId is not null)
             {

@@ -181,7 +181,7 @@ public sealed class DockerImageBuilderTests(DockerEngineFixture busybox) : IClas
         {
             try
             {
-                await busybox.Client.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = true });
+                await busybox.Client.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = true, NoPrune = true });
             }
             catch (DockerImageNotFoundException)
             {

@@ -58,7 +58,7 @@ public sealed class GeneratedNodeAppTests(DockerEngineFixture node) : IClassFixt
         {
             if (result.Succeeded)
             {
-                await node.Client.Images.DeleteImageAsync(tag, new ImageDeleteParameters { Force = true });
+                await node.Client.Images.DeleteImageAsync(tag, new ImageDeleteParameters { Force = true, NoPrune = true });
             }
         }
     }

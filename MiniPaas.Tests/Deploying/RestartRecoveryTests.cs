@@ -86,6 +86,46 @@ public sealed class RestartRecoveryTests(DockerEngineFixture engine) : IClassFix
         }
     }
 
+    [Fact]
+    public async Task StartupPass_RunningLate_FailsOnlyDeploymentsBegunBeforeTheProcessStarted()
+    {
+        var app = new DeployAppFixture();
+        await app.InitializeAsync();
+        try
+        {
+            await AssertLatePassAsync(app);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    private static async Task AssertLatePassAsync(DeployAppFixture app)
+    {
+        using var repo = await SampleRepo.CreateAsync(DeployEngineTests.BusyboxSite("late pass"));
+        var projectId = await app.CreateProjectAsync(repo, $"late-{Guid.NewGuid():N}"[..14]);
+
+        // Rows as a crash before this start leaves them, and as this process writes them when a deploy is asked for while
+        // the start-up pass still waits for the engine (written, not yet picked up by a pipeline).
+        long before;
+        long since;
+        await using (var db = await app.Get<IDbContextFactory<MiniPaasDbContext>>().CreateDbContextAsync())
+        {
+            var stale = new DeploymentRecord { ProjectId = projectId, Status = DeploymentStatus.Building, CreatedAt = DateTimeOffset.UtcNow.AddHours(-1), Trigger = "manual" };
+            var fresh = new DeploymentRecord { ProjectId = projectId, Status = DeploymentStatus.Queued, CreatedAt = DateTimeOffset.UtcNow, Trigger = "manual" };
+            db.Deployments.AddRange(stale, fresh);
+            await db.SaveChangesAsync();
+            (before, since) = (stale.Id, fresh.Id);
+        }
+
+        await app.Get<Reconciler>().ReconcileAsync(isStartup: true);
+
+        var deployments = await app.Projects.ListDeploymentsAsync(projectId);
+        Assert.Equal(DeploymentStatus.Failed, deployments.Single(d => d.Id == before).Status);
+        Assert.Equal(DeploymentStatus.Queued, deployments.Single(d => d.Id == since).Status);
+    }
+
     private static async Task<string> DirectGetAsync(string upstream)
     {
         using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false });

@@ -114,12 +114,15 @@ public sealed class DockerEngineFixture : IAsyncLifetime, IDisposable
         }
     }
 
-    /// <summary>Removes an image, ignoring one that is already gone.</summary>
+    /// <summary>
+    /// Removes an image, ignoring one that is already gone. Its untagged parents stay: a build of another test on the same
+    /// engine may be using one of them as its parent layer right now.
+    /// </summary>
     public async Task RemoveImageQuietlyAsync(string image)
     {
         try
         {
-            await Client.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = true });
+            await Client.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = true, NoPrune = true });
         }
         catch (DockerApiException ex) when (ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
         {

@@ -270,7 +270,9 @@ public sealed partial class DockerContainerRuntime(
         ArgumentException.ThrowIfNullOrWhiteSpace(image);
         try
         {
-            await Client.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = false, NoPrune = false }, ct).ConfigureAwait(false);
+            // NoPrune: the untagged parent layers stay. They are the build cache, and pruning them could pull a layer from
+            // under another project's build that is using it as its parent at this moment ("unknown parent image ID").
+            await Client.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = false, NoPrune = true }, ct).ConfigureAwait(false);
         }
         catch (DockerApiException ex) when (DockerErrors.IsNotFound(ex))
         {
