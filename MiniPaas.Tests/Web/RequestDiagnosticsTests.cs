@@ -18,6 +18,11 @@ namespace MiniPaas.Tests.Web;
 /// ASP.NET Core starts an Activity and a logging scope per request while its hosting log category is enabled; MiniPaas
 /// turns that category off so proxied requests do not pay for it. Other logging stays on.
 /// </summary>
+/// <remarks>
+/// Runs alone: these tests read the levels the host's logging ends up with, and a host of the same Program being built in
+/// parallel can lend its configuration to this one (WebApplicationFactory finds the host through a process-wide listener).
+/// </remarks>
+[Collection(SoloAppTests.Name)]
 public sealed class RequestDiagnosticsTests : IDisposable
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "minipaas-diag-" + Guid.NewGuid().ToString("N")[..8]);
@@ -45,8 +50,7 @@ public sealed class RequestDiagnosticsTests : IDisposable
 
         Assert.False(loggers.CreateLogger(WebHostingExtensions.HostingDiagnosticsCategory).IsEnabled(LogLevel.Critical));
         Assert.True(loggers.CreateLogger("Microsoft.AspNetCore.Server.Kestrel").IsEnabled(LogLevel.Warning));
-        // Warning, not Information: test hosts starting in parallel may lower the default to Warning (AppFixture does), and
-        // what matters here is that switching the hosting category off leaves other sources on.
+        // Warning, not Information: what matters here is that switching the hosting category off leaves other sources on.
         Assert.True(loggers.CreateLogger("MiniPaas.Core.Deploying.DeploymentPipeline").IsEnabled(LogLevel.Warning));
     }
 
