@@ -77,7 +77,7 @@ public sealed class DashboardSuite(MiniPaasHost host, MiniPaasPath miniPaas, Ben
             "≤ 500 KB",
             Invariant($"logs tab {logs.ManagedKiB:F0} KiB, analytics {analytics.ManagedKiB:F0} KiB managed per tab ({Tabs} tabs; RSS {logs.ResidentKiB:F0} / {analytics.ResidentKiB:F0} KiB)"),
             worst * 1.024 <= 500,
-            Invariant($"a tab on the layout-only page (circuit, SignalR connection, MudBlazor providers) costs {layoutOnly.ManagedKiB:F0} KiB managed by itself; the logs tab shows a runtime log with {HistoryLines:N0} lines of history. Per tab, most is Blazor render trees of MudBlazor components (two frame buffers per component, attribute tables) and, on analytics, one SVG element with hover handlers per chart point (gcdump diffs: docs/benchmarks.md). RSS includes memory the server GC keeps after collecting"));
+            Invariant($"a tab on the layout-only page (circuit, SignalR connection, MudBlazor providers) costs {layoutOnly.ManagedKiB:F0} KiB managed by itself; the logs tab shows a runtime log with {HistoryLines:N0} lines of history. Per tab, most is Blazor render trees of MudBlazor components (two frame buffers per component, attribute tables) and, on the logs tab, the history lines; time charts are one SVG markup frame each (gcdump diffs: docs/benchmarks.md). RSS includes memory the server GC keeps after collecting"));
 
         var flood = await new FloodRenderRate(host, containers, browser, FloodTabs).MeasureAsync(dashboard, ct);
         log(Invariant($"  log flood ({flood.LinesPerSecond:F0} lines/s): render batches/s per circuit {string.Join(", ", flood.PerTab.Select(r => Invariant($"{r:F1}")))}"));

@@ -1,18 +1,16 @@
 using MiniPaas.Core.Analytics;
-using MudBlazor;
-
 namespace MiniPaas.Web.Components.Analytics;
 
-/// <summary>Turns analytics query results into MudBlazor chart series (no UI state; unit-testable).</summary>
+/// <summary>Turns analytics query results into time chart lines (no UI state; unit-testable).</summary>
 public static class AnalyticsCharts
 {
-    public static List<ChartSeries<double>> Requests(RequestSeries series)
+    public static List<TimeLine> Requests(RequestSeries series)
     {
         ArgumentNullException.ThrowIfNull(series);
         return [Line("Requests", series, p => p.Requests)];
     }
 
-    public static List<ChartSeries<double>> StatusClasses(RequestSeries series)
+    public static List<TimeLine> StatusClasses(RequestSeries series)
     {
         ArgumentNullException.ThrowIfNull(series);
         return
@@ -25,7 +23,7 @@ public static class AnalyticsCharts
     }
 
     /// <summary>p50/p95/p99 per bucket; buckets without requests are left out rather than drawn as zero latency.</summary>
-    public static List<ChartSeries<double>> Latency(RequestSeries series)
+    public static List<TimeLine> Latency(RequestSeries series)
     {
         ArgumentNullException.ThrowIfNull(series);
         return
@@ -36,15 +34,9 @@ public static class AnalyticsCharts
         ];
     }
 
-    private static ChartSeries<double> Line(string name, RequestSeries series, Func<RequestPoint, long> value) => new()
-    {
-        Name = name,
-        Data = series.Points.Select(p => (p.Start.UtcDateTime, (double)value(p))).ToList(),
-    };
+    private static TimeLine Line(string name, RequestSeries series, Func<RequestPoint, long> value) =>
+        new(name, [.. series.Points.Select(p => new TimePoint(p.Start.UtcDateTime, value(p)))]);
 
-    private static ChartSeries<double> Percentile(string name, RequestSeries series, Func<RequestPoint, double?> value) => new()
-    {
-        Name = name,
-        Data = series.Points.Where(p => value(p) is not null).Select(p => (p.Start.UtcDateTime, value(p)!.Value)).ToList(),
-    };
+    private static TimeLine Percentile(string name, RequestSeries series, Func<RequestPoint, double?> value) =>
+        new(name, [.. series.Points.Where(p => value(p) is not null).Select(p => new TimePoint(p.Start.UtcDateTime, value(p)!.Value))]);
 }

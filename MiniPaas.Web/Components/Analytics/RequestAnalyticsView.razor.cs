@@ -16,7 +16,7 @@ public sealed partial class RequestAnalyticsView(RequestAnalytics analytics, Req
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
     private readonly CancellationTokenSource _disposed = new();
     private readonly SemaphoreSlim _loading = new(1, 1);
-    private readonly TimeSeriesChartOptions _timeOptions = new() { ShowLegend = true, YAxisRequireZeroPoint = true, TimeLabelFormat = "HH:mm" };
+    private TimeChartLook _timeLook = new();
     private AnalyticsWindow _window = new(AnalyticsRangePreset.Last24Hours);
     private DateRange? _customDays;
     private RenderThrottle? _refresh;
@@ -26,9 +26,9 @@ public sealed partial class RequestAnalyticsView(RequestAnalytics analytics, Req
     private int _version;
     private string? _error;
     private RequestTotals? _totals;
-    private List<ChartSeries<double>> _requestSeries = [];
-    private List<ChartSeries<double>> _statusSeries = [];
-    private List<ChartSeries<double>> _latencySeries = [];
+    private List<TimeLine> _requestSeries = [];
+    private List<TimeLine> _statusSeries = [];
+    private List<TimeLine> _latencySeries = [];
     private List<ChartSeries<double>> _visitorSeries = [];
     private string[] _visitorLabels = [];
     private List<ChartSeries<double>> _agentSeries = [];
@@ -105,8 +105,7 @@ public sealed partial class RequestAnalyticsView(RequestAnalytics analytics, Req
             _topPaths = await analytics.GetTopPathsAsync(ProjectId, range, 10, ct);
             _topReferrers = await analytics.GetTopReferrersAsync(ProjectId, range, 10, ct);
 
-            _timeOptions.TimeLabelFormat = range.Length > TimeSpan.FromDays(2) ? "MM-dd" : "HH:mm";
-            _timeOptions.TimeLabelSpacing = series.BucketWidth * 20;
+            _timeLook = new TimeChartLook(TimeLabelFormat: range.Length > TimeSpan.FromDays(2) ? "MM-dd" : "HH:mm");
             _requestSeries = AnalyticsCharts.Requests(series);
             _statusSeries = AnalyticsCharts.StatusClasses(series);
             _latencySeries = AnalyticsCharts.Latency(series);

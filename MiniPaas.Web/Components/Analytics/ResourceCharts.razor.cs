@@ -22,12 +22,12 @@ public sealed partial class ResourceCharts(
     private const double MiB = 1024 * 1024;
 
     private readonly Lock _seriesLock = new();
-    private readonly TimeSeriesChartOptions _cpuOptions = new() { YAxisTitle = "% of one CPU", TimeLabelFormat = "HH:mm", ShowLegend = false, YAxisRequireZeroPoint = true };
-    private readonly TimeSeriesChartOptions _memoryOptions = new() { YAxisTitle = "MiB", TimeLabelFormat = "HH:mm", ShowLegend = true, YAxisRequireZeroPoint = true };
+    private TimeChartLook _cpuLook = new(YAxisTitle: "% of one CPU", ShowLegend: false);
+    private TimeChartLook _memoryLook = new(YAxisTitle: "MiB");
     private ResourceSeries? _series;
     private IReadOnlyList<ResourcePoint> _points = [];
-    private List<ChartSeries<double>> _cpuSeries = [];
-    private List<ChartSeries<double>> _memorySeries = [];
+    private List<TimeLine> _cpuSeries = [];
+    private List<TimeLine> _memorySeries = [];
     private (long ProjectId, TimeSpan Range, DateTimeOffset? To)? _watched;
     private CancellationTokenSource? _watchCts;
     private Task _watching = Task.CompletedTask;
@@ -156,23 +156,16 @@ public sealed partial class ResourceCharts(
             _points = _series.Points();
         }
 
-        var cpu = _points.Where(p => p.CpuPercent is not null).Select(p => (p.Time.UtcDateTime, p.CpuPercent!.Value)).ToList();
-        var memory = _points.Select(p => (p.Time.UtcDateTime, p.MemoryUsedBytes / MiB)).ToList();
-        var limit = _points.Where(p => p.MemoryLimitBytes is not null).Select(p => (p.Time.UtcDateTime, p.MemoryLimitBytes!.Value / MiB)).ToList();
-        _cpuSeries = [new ChartSeries<double> { Name = "CPU %", Data = cpu }];
-        _memorySeries = limit.Count > 0
-            ? [new ChartSeries<double> { Name = "Used", Data = memory }, new ChartSeries<double> { Name = "Limit", Data = limit }]
-            : [new ChartSeries<double> { Name = "Used", Data = memory }];
-        var labelSpacing = TimeSpan.FromTicks(Math.Max(Range.Ticks / 6, TimeSpan.FromMinutes(1).Ticks));
-        _cpuOptions.TimeLabelSpacing = labelSpacing;
-        _memoryOptions.TimeLabelSpacing = labelSpacing;
+        var cpu = _points.Where(p => p.CpuPercent is not null).Select(p => new TimePoint(p.Time.UtcDateTime, p.CpuPercent!.Value)).ToList();
+        var memory = _points.Select(p => new TimePoint(p.Time.UtcDateTime, p.MemoryUsedBytes / MiB)).ToList();
+        var limit = _points.Where(p => p.MemoryLimitBytes is not null).Select(p => new TimePoint(p.Time.UtcDateTime, p.MemoryLimitBytes!.Value / MiB)).ToList();
+        _cpuSeries = [new TimeLine("CPU %", cpu)];
+        _memorySeries = limit.Count > 0 ? [new TimeLine("Used", memory), new TimeLine("Limit", limit)] : [new TimeLine("Used", memory)];
         // Markers keep a young series visible: a line needs two points, a marker one.
         var showMarkers = _points.Count <= 30;
-        _cpuOptions.ShowDataMarkers = showMarkers;
-        _memoryOptions.ShowDataMarkers = showMarkers;
         var format = Range > TimeSpan.FromDays(1) ? "MM-dd HH:mm" : "HH:mm";
-        _cpuOptions.TimeLabelFormat = format;
-        _memoryOptions.TimeLabelFormat = format;
+        _cpuLook = _cpuLook with { ShowMarkers = showMarkers, TimeLabelFormat = format };
+        _memoryLook = _memoryLook with { ShowMarkers = showMarkers, TimeLabelFormat = format };
         StateHasChanged();
     }
 

@@ -9,20 +9,28 @@ namespace MiniPaas.Web.Components.Logs;
 // How lines look (ANSI colours, search highlight, level classes) and what leaves the page (copy, download).
 public sealed partial class LogViewer
 {
-    private async Task CopyAsync(LogViewLine line)
+    // Plain elements, not MudBlazor components: every open viewer pays for each component's render-tree buffers.
+    private static readonly MarkupString SearchIcon = Icon(Icons.Material.Filled.Search);
+    private static readonly MarkupString DownloadIcon = Icon(Icons.Material.Filled.Download);
+    private static readonly MarkupString JumpIcon = Icon(Icons.Material.Filled.ArrowDownward);
+
+    private static MarkupString Icon(string paths) =>
+        new($"<svg class=\"minipaas-log-icon\" viewBox=\"0 0 24 24\" aria-hidden=\"true\">{paths}</svg>");
+
+    /// <summary>Called by the list's click listener after a copy button copied its line's text.</summary>
+    [JSInvokable]
+    public Task OnLineCopied(string? error)
     {
-        try
+        if (error is null)
         {
-            if (_module is not null)
-            {
-                await _module.InvokeVoidAsync("copyText", line.PlainText);
-                snackbar.Add("Line copied.", Severity.Normal);
-            }
+            snackbar.Add("Line copied.", Severity.Normal);
         }
-        catch (JSException exception)
+        else
         {
-            snackbar.Add($"Could not copy: {exception.Message}", Severity.Warning);
+            snackbar.Add($"Could not copy: {error}", Severity.Warning);
         }
+
+        return Task.CompletedTask;
     }
 
     private async Task DownloadAsync()

@@ -24,6 +24,21 @@ export function attach(element, dotnet) {
         lastTop = element.scrollTop;
     };
     element.addEventListener("scroll", onScroll, { passive: true });
+    // Copy buttons of all lines share this listener; the line's shown text is its text without colour codes.
+    const onClick = async (event) => {
+        const button = event.target.closest(".minipaas-log-copy");
+        const text = button?.closest(".minipaas-log-line")?.querySelector(".minipaas-log-text")?.textContent;
+        if (text === undefined || text === null) {
+            return;
+        }
+        try {
+            await navigator.clipboard.writeText(text);
+            await dotnet.invokeMethodAsync("OnLineCopied", null);
+        } catch (error) {
+            await dotnet.invokeMethodAsync("OnLineCopied", String(error?.message ?? error));
+        }
+    };
+    element.addEventListener("click", onClick);
     const observer = new MutationObserver(() => {
         if (atEnd) {
             element.scrollTop = element.scrollHeight;
@@ -41,12 +56,9 @@ export function attach(element, dotnet) {
         dispose: () => {
             observer.disconnect();
             element.removeEventListener("scroll", onScroll);
+            element.removeEventListener("click", onClick);
         },
     };
-}
-
-export async function copyText(text) {
-    await navigator.clipboard.writeText(text);
 }
 
 export async function download(fileName, streamReference) {
