@@ -37,7 +37,8 @@ public sealed class DockerImageBuilderTests(DockerEngineFixture busybox) : IClas
         using var repo = new SampleRepo()
             .With(".dockerignore", "secret.txt\n")
             .With("secret.txt", "do not ship")
-            .With("hello.txt", "hi")
+            // Unique content: a cached RUN step prints nothing, and the engine keeps earlier runs' layers as build cache.
+            .With("hello.txt", "hi " + Guid.NewGuid())
             .With("Dockerfile", $"""
                 FROM {DockerEngineFixture.BusyboxImage}
                 COPY . /app
