@@ -48,7 +48,8 @@ public sealed class VariablesEditorTests(DeployAppFixture app) : IClassFixture<D
     private static void ClickWhenEnabled(IRenderedComponent<VariablesEditor> editor, string selector)
     {
         editor.WaitForAssertion(() => Assert.False(editor.Find(selector).HasAttribute("disabled")));
-        editor.Find(selector).Click();
+        // Found and clicked on the renderer's thread: a render in between (the live scan) would retire the handler found.
+        editor.InvokeAsync(() => editor.Find(selector).Click()).GetAwaiter().GetResult();
     }
 
     [Fact]
@@ -214,7 +215,7 @@ public sealed class VariablesEditorTests(DeployAppFixture app) : IClassFixture<D
         Assert.Contains("DATABASE_URL", editor.Find("[data-testid=missing-variables]").TextContent, StringComparison.Ordinal);
         Assert.Contains("Commit ", editor.Find("[data-testid=scan-info]").TextContent, StringComparison.Ordinal);
 
-        editor.Find("[data-testid=accept-NODE_ENV]").Click();
+        ClickWhenEnabled(editor, "[data-testid=accept-NODE_ENV]");
         editor.WaitForAssertion(() => Assert.Empty(editor.FindAll("[data-testid=suggestion-NODE_ENV]")));
         ClickWhenEnabled(editor, "[data-testid=generate-API_SECRET]");
         editor.WaitForAssertion(() => Assert.Empty(editor.FindAll("[data-testid=suggestion-API_SECRET]")));
@@ -244,7 +245,7 @@ public sealed class VariablesEditorTests(DeployAppFixture app) : IClassFixture<D
         editor.WaitForAssertion(() => Assert.Equal(3, editor.FindAll("tr[data-testid^=suggestion-]").Count), TimeSpan.FromSeconds(20));
         Assert.Contains("listed in .env.example (.env.example:3)", editor.Find("[data-testid=suggestion-UPSTREAM_HOST]").TextContent, StringComparison.Ordinal);
 
-        editor.Find("[data-testid=accept-all]").Click();
+        ClickWhenEnabled(editor, "[data-testid=accept-all]");
 
         editor.WaitForAssertion(() => Assert.Equal(["suggestion-UPSTREAM_HOST"], editor.FindAll("tr[data-testid^=suggestion-]").Select(r => r.GetAttribute("data-testid"))));
         editor.WaitForAssertion(() => Assert.Contains("1 suggestion(s) have no value", editor.Find("[data-testid=suggestions-message]").TextContent, StringComparison.Ordinal));
