@@ -53,9 +53,25 @@ public sealed class DeploymentService(
             throw new DeploymentException("The project has no running deployment to stop.");
         }
 
-        await runtime.StopAsync(live.ContainerId, ct).ConfigureAwait(false);
+        // Stopped is recorded before the container stops: a reconcile pass that sees the exited container then also reads
+        // "stopped" (it lists containers before it reads rows), where it would otherwise take the exit for a crash.
         routes.SetUnavailable(project.Subdomain, project.Id, "stopped");
         await status.SetStatusAsync(live.Id, DeploymentStatus.Stopped, ct: ct).ConfigureAwait(false);
+        try
+        {
+            await runtime.StopAsync(live.ContainerId, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Still running: say so again, and serve it again.
+            await status.SetStatusAsync(live.Id, DeploymentStatus.Running, update: d => d.FinishedAt = null, ct: CancellationToken.None).ConfigureAwait(false);
+            if (live.Upstream is { } upstream)
+            {
+                routes.SetUpstream(project.Subdomain, project.Id, live.Id, upstream);
+            }
+
+            throw;
+        }
     }
 
     /// <summary>Starts the stopped deployment's container again and restores its route once it runs.</summary>

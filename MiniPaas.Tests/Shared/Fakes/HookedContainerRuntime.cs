@@ -10,6 +10,7 @@ namespace MiniPaas.Tests.Shared.Fakes;
 public sealed class HookedContainerRuntime(IContainerRuntime inner) : IContainerRuntime
 {
     private Func<string, Task>? _beforeRemove;
+    private Func<string, Task>? _afterStop;
 
     /// <summary>Replaces the app's <see cref="IContainerRuntime"/> registration with this wrapper around it.</summary>
     public static void Register(IServiceCollection services)
@@ -43,7 +44,24 @@ public sealed class HookedContainerRuntime(IContainerRuntime inner) : IContainer
 
     public Task<ContainerInfo> StartAsync(ContainerSpec spec, CancellationToken ct = default) => inner.StartAsync(spec, ct);
 
-    public Task StopAsync(string containerId, CancellationToken ct = default) => inner.StopAsync(containerId, ct);
+    /// <summary>Runs <paramref name="hook"/> once, right after the engine has stopped <paramref name="containerId"/>.</summary>
+    public void AfterNextStopOf(string containerId, Func<Task> hook) =>
+        _afterStop = async id =>
+        {
+            if (id == containerId && Interlocked.Exchange(ref _afterStop, null) is not null)
+            {
+                await hook();
+            }
+        };
+
+    public async Task StopAsync(string containerId, CancellationToken ct = default)
+    {
+        await inner.StopAsync(containerId, ct);
+        if (_afterStop is { } hook)
+        {
+            await hook(containerId);
+        }
+    }
 
     public Task RestartAsync(string containerId, CancellationToken ct = default) => inner.RestartAsync(containerId, ct);
 
