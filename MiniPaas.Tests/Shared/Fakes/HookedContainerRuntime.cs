@@ -9,8 +9,8 @@ namespace MiniPaas.Tests.Shared.Fakes;
 /// </summary>
 public sealed class HookedContainerRuntime(IContainerRuntime inner) : IContainerRuntime
 {
-    private Func<string, Task>? _beforeRemove;
-    private Func<string, Task>? _afterStop;
+    private readonly OneShotHook _beforeRemove = new();
+    private readonly OneShotHook _afterStop = new();
 
     /// <summary>Replaces the app's <see cref="IContainerRuntime"/> registration with this wrapper around it.</summary>
     public static void Register(IServiceCollection services)
@@ -23,44 +23,23 @@ public sealed class HookedContainerRuntime(IContainerRuntime inner) : IContainer
     }
 
     /// <summary>Runs <paramref name="hook"/> once, before the next removal of <paramref name="containerId"/> reaches the engine.</summary>
-    public void BeforeNextRemoveOf(string containerId, Func<Task> hook) =>
-        _beforeRemove = async id =>
-        {
-            if (id == containerId && Interlocked.Exchange(ref _beforeRemove, null) is not null)
-            {
-                await hook();
-            }
-        };
+    public void BeforeNextRemoveOf(string containerId, Func<Task> hook) => _beforeRemove.Arm(containerId, hook);
 
     public async Task RemoveAsync(string containerId, CancellationToken ct = default)
     {
-        if (_beforeRemove is { } hook)
-        {
-            await hook(containerId);
-        }
-
+        await _beforeRemove.RunIfArmedForAsync(containerId);
         await inner.RemoveAsync(containerId, ct);
     }
 
     public Task<ContainerInfo> StartAsync(ContainerSpec spec, CancellationToken ct = default) => inner.StartAsync(spec, ct);
 
     /// <summary>Runs <paramref name="hook"/> once, right after the engine has stopped <paramref name="containerId"/>.</summary>
-    public void AfterNextStopOf(string containerId, Func<Task> hook) =>
-        _afterStop = async id =>
-        {
-            if (id == containerId && Interlocked.Exchange(ref _afterStop, null) is not null)
-            {
-                await hook();
-            }
-        };
+    public void AfterNextStopOf(string containerId, Func<Task> hook) => _afterStop.Arm(containerId, hook);
 
     public async Task StopAsync(string containerId, CancellationToken ct = default)
     {
         await inner.StopAsync(containerId, ct);
-        if (_afterStop is { } hook)
-        {
-            await hook(containerId);
-        }
+        await _afterStop.RunIfArmedForAsync(containerId);
     }
 
     public Task RestartAsync(string containerId, CancellationToken ct = default) => inner.RestartAsync(containerId, ct);
@@ -74,4 +53,23 @@ public sealed class HookedContainerRuntime(IContainerRuntime inner) : IContainer
     public Task<bool> ImageExistsAsync(string image, CancellationToken ct = default) => inner.ImageExistsAsync(image, ct);
 
     public Task RemoveImageAsync(string image, CancellationToken ct = default) => inner.RemoveImageAsync(image, ct);
+
+    /// <summary>A hook for one container that runs at most once, the first time that container's operation comes by.</summary>
+    private sealed class OneShotHook
+    {
+        private Armed? _armed;
+
+        public void Arm(string containerId, Func<Task> hook) => Volatile.Write(ref _armed, new Armed(containerId, hook));
+
+        public async Task RunIfArmedForAsync(string containerId)
+        {
+            var armed = Volatile.Read(ref _armed);
+            if (armed?.ContainerId == containerId && Interlocked.CompareExchange(ref _armed, null, armed) == armed)
+            {
+                await armed.Hook();
+            }
+        }
+
+        private sealed record Armed(string ContainerId, Func<Task> Hook);
+    }
 }
