@@ -79,6 +79,12 @@ public sealed class RuntimeOptions
     /// <summary>Container log files kept per container (json-file driver <c>max-file</c>). Default: 3.</summary>
     public int LogMaxFiles { get; set; } = 3;
 
+    /// <summary>Limits of an app container whose project sets none. Default: 1 CPU, 512 MiB, 256 processes.</summary>
+    public ContainerLimitsOptions DefaultLimits { get; set; } = ContainerLimitsOptions.Defaults();
+
+    /// <summary>The most a project may set for itself. Default: every core of this machine, 4096 MiB, 4096 processes.</summary>
+    public ContainerLimitsOptions MaxLimits { get; set; } = ContainerLimitsOptions.Maximum();
+
     public bool IsHostNetwork => string.Equals(NetworkMode, "host", StringComparison.OrdinalIgnoreCase);
 }
 

@@ -58,7 +58,7 @@ public sealed class DockerOptionsValidator : IValidateOptions<DockerOptions>
     }
 }
 
-/// <summary>Checks <see cref="RuntimeOptions"/>: network mode, port range and positive timeouts.</summary>
+/// <summary>Checks <see cref="RuntimeOptions"/>: network mode, port range, positive timeouts, default limits within the maximum.</summary>
 public sealed class RuntimeOptionsValidator : IValidateOptions<RuntimeOptions>
 {
     public ValidateOptionsResult Validate(string? name, RuntimeOptions options)
@@ -97,6 +97,8 @@ public sealed class RuntimeOptionsValidator : IValidateOptions<RuntimeOptions>
         {
             errors.Add("MiniPaas:Runtime:KeepImagesPerProject must be at least 1.");
         }
+
+        ContainerLimitsOptions.Check(errors, options.DefaultLimits, options.MaxLimits);
 
         return OptionsErrors.ToResult(errors);
     }

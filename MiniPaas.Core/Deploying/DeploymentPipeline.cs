@@ -92,7 +92,9 @@ public sealed partial class DeploymentPipeline(
             await MarkCancelledAsync(deployment.Id).ConfigureAwait(false);
             throw;
         }
-        catch (Exception ex) when (ex is GitException or DeploymentException or InvalidOperationException or IOException or HttpRequestException)
+        // A ContainerRuntimeException is the engine saying no (it refused to create or start the container) or being away:
+        // the deployment fails now with the engine's words; the route never moved, so the previous deployment keeps serving.
+        catch (Exception ex) when (ex is GitException or DeploymentException or ContainerRuntimeException or InvalidOperationException or IOException or HttpRequestException)
         {
             await RemoveQuietlyAsync(started).ConfigureAwait(false);
             buildLog.Write(deployment.Id, ex.Message, isError: true);
@@ -141,15 +143,16 @@ public sealed partial class DeploymentPipeline(
             ["MINIPAAS_GIT_COMMIT_SHA"] = deployment.CommitSha ?? "",
         };
         var labels = await LabelsAsync(project, deployment.Id).ConfigureAwait(false);
+        var limits = ContainerLimits.For(runtimeOptions.Value, project.CpuLimit, project.MemoryLimitMiB);
         var spec = new ContainerSpec(
             ContainerNameFor(project, deployment.Id),
             imageTag,
             env,
             labels,
             project.PortOverride ?? runtimeOptions.Value.ContainerPort,
-            project.CpuLimit,
-            project.MemoryLimitMiB);
-        buildLog.Write(deployment.Id, $"Starting container {spec.Name}");
+            limits.Cpus,
+            limits.MemoryMiB);
+        buildLog.Write(deployment.Id, $"Starting container {spec.Name} (limits: {limits.Describe()})");
         var container = await runtime.StartAsync(spec, ct).ConfigureAwait(false);
         await status.UpdateAsync(deployment.Id, d =>
         {

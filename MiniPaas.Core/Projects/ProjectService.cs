@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MiniPaas.Core.Configuration;
 using MiniPaas.Core.Deploying;
 using MiniPaas.Core.Ingress;
 using MiniPaas.Core.Persistence;
@@ -23,7 +25,8 @@ public sealed partial class ProjectService(
     Installation installation,
     TimeProvider timeProvider,
     ILogger<ProjectService> logger,
-    IEnumerable<IProjectCreationObserver> creationObservers)
+    IEnumerable<IProjectCreationObserver> creationObservers,
+    IOptions<RuntimeOptions> runtimeOptions)
 {
     public async Task<ProjectSaveResult> CreateAsync(ProjectSpec spec, CancellationToken ct = default)
     {
@@ -207,7 +210,7 @@ public sealed partial class ProjectService(
             .Select(p => new { p.Name, p.Subdomain }).ToListAsync(ct).ConfigureAwait(false);
         var names = others.Select(o => o.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var subdomains = others.Select(o => o.Subdomain).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return ProjectSpecValidator.Validate(spec, subdomains.Contains, names.Contains, dashboardHost: ingress.DashboardUrl.Host);
+        return ProjectSpecValidator.Validate(spec, subdomains.Contains, names.Contains, dashboardHost: ingress.DashboardUrl.Host, maxLimits: runtimeOptions.Value.MaxLimits);
     }
 
     private static void Apply(ProjectRecord project, ProjectSpec spec)

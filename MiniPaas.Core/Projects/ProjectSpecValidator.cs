@@ -1,3 +1,5 @@
+using System.Globalization;
+using MiniPaas.Core.Configuration;
 using MiniPaas.Core.Git;
 
 namespace MiniPaas.Core.Projects;
@@ -9,20 +11,22 @@ namespace MiniPaas.Core.Projects;
 public static class ProjectSpecValidator
 {
     public const int MaxNameLength = 64;
-    public const double MinCpu = 0.05;
-    public const long MinMemoryMiB = 16;
+    public const double MinCpu = ContainerLimitsOptions.MinCpus;
+    public const long MinMemoryMiB = ContainerLimitsOptions.MinMemoryMiB;
     public const int MaxHealthCheckPathLength = 512;
 
     /// <param name="isSubdomainTaken">Returns true when another project already uses the (normalised) subdomain.</param>
     /// <param name="isNameTaken">Returns true when another project already uses the (trimmed) name.</param>
     /// <param name="processorCount">Upper bound for the CPU limit; default <see cref="Environment.ProcessorCount"/>.</param>
     /// <param name="dashboardHost">The dashboard's host; its first label cannot be a subdomain.</param>
+    /// <param name="maxLimits">The most a project may set (<c>MiniPaas:Runtime:MaxLimits</c>); null = only the machine bounds CPU.</param>
     public static ProjectSpecValidation Validate(
         ProjectSpec spec,
         Func<string, bool>? isSubdomainTaken = null,
         Func<string, bool>? isNameTaken = null,
         int? processorCount = null,
-        string? dashboardHost = null)
+        string? dashboardHost = null,
+        ContainerLimitsOptions? maxLimits = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -78,15 +82,14 @@ public static class ProjectSpecValidator
             errors[nameof(ProjectSpec.HealthCheckPath)] = healthError;
         }
 
-        var cores = processorCount ?? Environment.ProcessorCount;
-        if (spec.CpuLimit is { } cpu && (double.IsNaN(cpu) || cpu < MinCpu || cpu > cores))
+        if (CheckCpu(spec.CpuLimit, processorCount ?? Environment.ProcessorCount, maxLimits) is { } cpuError)
         {
-            errors[nameof(ProjectSpec.CpuLimit)] = $"The CPU limit must be between {MinCpu} and {cores} (the cores of this machine).";
+            errors[nameof(ProjectSpec.CpuLimit)] = cpuError;
         }
 
-        if (spec.MemoryLimitMiB is { } memory && memory < MinMemoryMiB)
+        if (CheckMemory(spec.MemoryLimitMiB, maxLimits) is { } memoryError)
         {
-            errors[nameof(ProjectSpec.MemoryLimitMiB)] = $"The memory limit must be at least {MinMemoryMiB} MiB.";
+            errors[nameof(ProjectSpec.MemoryLimitMiB)] = memoryError;
         }
 
         if (errors.Count > 0)
@@ -105,6 +108,39 @@ public static class ProjectSpecValidator
             HealthCheckPath = healthCheckPath,
         };
         return new ProjectSpecValidation(errors, normalized);
+    }
+
+    private static string? CheckCpu(double? cpu, int cores, ContainerLimitsOptions? max)
+    {
+        if (cpu is not { } value)
+        {
+            return null;
+        }
+
+        // The engine refuses more CPUs than the machine has; the configured maximum may be lower still.
+        var (upper, why) = max is not null && max.Cpus < cores
+            ? (max.Cpus, "the maximum MiniPaas allows, MiniPaas:Runtime:MaxLimits:Cpus")
+            : (cores, "the cores of this machine");
+        return double.IsNaN(value) || value < MinCpu || value > upper
+            ? string.Create(CultureInfo.InvariantCulture, $"The CPU limit must be between {MinCpu} and {upper} ({why}).")
+            : null;
+    }
+
+    private static string? CheckMemory(long? memory, ContainerLimitsOptions? max)
+    {
+        if (memory is not { } value)
+        {
+            return null;
+        }
+
+        if (value < MinMemoryMiB)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"The memory limit must be at least {MinMemoryMiB} MiB.");
+        }
+
+        return max is not null && value > max.MemoryMiB
+            ? string.Create(CultureInfo.InvariantCulture, $"The memory limit can be at most {max.MemoryMiB} MiB (the maximum MiniPaas allows, MiniPaas:Runtime:MaxLimits:MemoryMiB).")
+            : null;
     }
 
     private static string? CheckName(string name)

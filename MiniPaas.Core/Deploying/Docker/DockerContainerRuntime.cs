@@ -76,17 +76,22 @@ public sealed partial class DockerContainerRuntime(
         try
         {
             await Client.Containers.StartContainerAsync(id, new ContainerStartParameters(), ct).ConfigureAwait(false);
+            LogStarted(spec.Name, id, spec.Image);
+            return await InspectAsync(id, ct).ConfigureAwait(false)
+                ?? throw new ContainerRuntimeException($"Container '{spec.Name}' disappeared right after it started");
         }
-        catch (Exception ex) when (IsEngineFailure(ex))
+        catch (Exception ex) when (IsEngineFailure(ex) || ex is ContainerRuntimeException or OperationCanceledException)
         {
-            // Do not leave a created-but-dead container behind: the name would block the next attempt.
+            // The engine refused to start it (unknown user, bad working directory, resources it cannot grant...), or we gave up:
+            // do not leave a created container behind, nothing tracks it and its name would block the next attempt.
             await TryRemoveAsync(id).ConfigureAwait(false);
-            throw Wrap($"Could not start container '{spec.Name}'", ex);
-        }
+            if (IsEngineFailure(ex))
+            {
+                throw Wrap($"Could not start container '{spec.Name}'", ex);
+            }
 
-        LogStarted(spec.Name, id, spec.Image);
-        return await InspectAsync(id, ct).ConfigureAwait(false)
-            ?? throw new ContainerRuntimeException($"Container '{spec.Name}' disappeared right after it started");
+            throw;
+        }
     }
 
     public async Task StopAsync(string containerId, CancellationToken ct = default)
@@ -358,6 +363,6 @@ public sealed partial class DockerContainerRuntime(
     [LoggerMessage(Level = LogLevel.Information, Message = "Created Docker network {Network}")]
     private partial void LogNetworkCreated(string network);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove container {Id} after a failed start")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove container {Id} after a failed or abandoned start")]
     private partial void LogCleanupFailed(string id, Exception exception);
 }

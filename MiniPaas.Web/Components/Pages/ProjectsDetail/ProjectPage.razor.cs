@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Options;
+using MiniPaas.Core.Configuration;
 using MiniPaas.Core.Deploying;
 using MiniPaas.Core.Events;
 using MiniPaas.Core.Git;
@@ -27,6 +29,7 @@ public sealed partial class ProjectPage(
     ISnackbar snackbar,
     NavigationManager navigation,
     MiniPaas.Web.GitHub.CurrentUser currentUser,
+    IOptions<RuntimeOptions> runtimeOptions,
     TimeProvider time) : IAsyncDisposable
 {
     private const int BuildLogTab = 1;
@@ -62,6 +65,8 @@ public sealed partial class ProjectPage(
         { Latest: { } latest } => latest.Status.ToString(),
         _ => "NotDeployed",
     };
+
+    private RuntimeOptions RuntimeSettings => runtimeOptions.Value;
 
     private string SubdomainUrl => _project is null ? "" : ingress.BaseUrlFor(_project.Subdomain).ToString();
 
