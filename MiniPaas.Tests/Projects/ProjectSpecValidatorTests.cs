@@ -1,3 +1,4 @@
+using MiniPaas.Core.Configuration;
 using MiniPaas.Core.Projects;
 
 namespace MiniPaas.Tests.Projects;
@@ -96,6 +97,40 @@ public sealed class ProjectSpecValidatorTests
         Assert.False(ProjectSpecValidator.Validate(Valid with { CpuLimit = 3 }, processorCount: 2).IsValid);
         Assert.True(ProjectSpecValidator.Validate(Valid with { CpuLimit = 2 }, processorCount: 2).IsValid);
         Assert.False(ProjectSpecValidator.Validate(Valid with { CpuLimit = double.NaN }, processorCount: 2).IsValid);
+    }
+
+    [Fact]
+    public void Validate_LimitsAboveConfiguredMaximum_RefusedNamingTheMaximum()
+    {
+        var max = new ContainerLimitsOptions { Cpus = 1, MemoryMiB = 1024, Pids = 512 };
+
+        var result = ProjectSpecValidator.Validate(Valid with { CpuLimit = 1.5, MemoryLimitMiB = 2048 }, processorCount: 4, maxLimits: max);
+
+        Assert.Equal(
+            "The CPU limit must be between 0.05 and 1 (the maximum MiniPaas allows, MiniPaas:Runtime:MaxLimits:Cpus).",
+            result.Errors[nameof(ProjectSpec.CpuLimit)]);
+        Assert.Equal(
+            "The memory limit can be at most 1024 MiB (the maximum MiniPaas allows, MiniPaas:Runtime:MaxLimits:MemoryMiB).",
+            result.Errors[nameof(ProjectSpec.MemoryLimitMiB)]);
+    }
+
+    [Fact]
+    public void Validate_LimitsAtTheMaximumOrBelow_Accepted()
+    {
+        var max = new ContainerLimitsOptions { Cpus = 1, MemoryMiB = 1024, Pids = 512 };
+
+        Assert.True(ProjectSpecValidator.Validate(Valid with { CpuLimit = 1, MemoryLimitMiB = 1024 }, processorCount: 4, maxLimits: max).IsValid);
+        Assert.True(ProjectSpecValidator.Validate(Valid with { CpuLimit = 0.25, MemoryLimitMiB = 64 }, processorCount: 4, maxLimits: max).IsValid);
+    }
+
+    [Fact]
+    public void Validate_MaximumAboveTheMachine_CoresStillBoundTheCpu()
+    {
+        var max = new ContainerLimitsOptions { Cpus = 8, MemoryMiB = 1024, Pids = 512 };
+
+        var result = ProjectSpecValidator.Validate(Valid with { CpuLimit = 3 }, processorCount: 2, maxLimits: max);
+
+        Assert.Contains("between 0.05 and 2 (the cores of this machine)", result.Errors[nameof(ProjectSpec.CpuLimit)], StringComparison.Ordinal);
     }
 
     [Theory]

@@ -185,6 +185,8 @@ public sealed partial class ProjectPagesBrowserTests(DeployAppFixture app, Brows
         await page.GotoAsync($"projects/{projectId}");
         await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
         await Assertions.Expect(page.GetByTestId("project-status")).ToHaveTextAsync("NotDeployed");
+        // The project sets no limits of its own: MiniPaas's defaults are what its container will get.
+        await Assertions.Expect(page.GetByTestId("container-limits")).ToHaveTextAsync("Limits: 1 CPU · 512 MiB · 256 processes");
 
         await page.GetByTestId("deploy-button").ClickAsync();
 
