@@ -2,7 +2,7 @@ using MiniPaas.Core.Projects;
 
 namespace MiniPaas.Web.Api.Contracts;
 
-/// <summary>Resource limits of a project's container; null fields mean "no limit".</summary>
+/// <summary>Resource limits of a project's container; null fields mean MiniPaas's default (<c>MiniPaas:Runtime:DefaultLimits</c>), values above <c>MaxLimits</c> are refused.</summary>
 /// <param name="Cpu">CPUs (e.g. 0.5).</param>
 /// <param name="MemoryMiB">Memory in MiB.</param>
 public sealed record ProjectLimits(double? Cpu, long? MemoryMiB);
