@@ -186,9 +186,11 @@ public sealed class CheckoutFiles
             List<(string Name, bool IsFolder)> entries;
             try
             {
+                // IsDirectory follows links; lstat tells a real folder from a link to one.
                 entries = new FileSystemEnumerable<(string Name, bool IsFolder)>(current,
-                        (ref FileSystemEntry e) => (e.FileName.ToString(), e.IsDirectory && (e.Attributes & FileAttributes.ReparsePoint) == 0),
+                        (ref FileSystemEntry e) => (e.FileName.ToString(), e.IsDirectory),
                         new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = true, AttributesToSkip = 0 })
+                    .Select(e => (e.Name, e.IsFolder && FileStatus.Get(Path.Combine(current, e.Name)).Kind == FileKind.Directory))
                     .OrderBy(e => e.Name, StringComparer.Ordinal)
                     .ToList();
             }
@@ -244,7 +246,7 @@ public sealed class CheckoutFiles
     }
 
     // The reported size is only a hint: the file may grow while read, and pseudo-files report 0.
-    private static byte[] ReadAtMost(string path, long limit)
+    internal static byte[] ReadAtMost(string path, long limit)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.SequentialScan);
         using var buffer = new MemoryStream();
