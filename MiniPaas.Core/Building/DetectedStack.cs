@@ -53,6 +53,9 @@ public sealed record DetectedStack(
     /// <summary>Name of the published .NET assembly (without <c>.dll</c>).</summary>
     public string? AssemblyName { get; init; }
 
+    /// <summary>Checkout files skipped while detecting (links out of the checkout, special or oversized files), one sentence each for the build log.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>True when the detection is a repository Dockerfile and nothing is generated.</summary>
     public bool HasOwnDockerfile => Stack == StackKeys.Dockerfile;
 }

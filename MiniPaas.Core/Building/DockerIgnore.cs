@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using MiniPaas.Core.Checkouts;
 
 namespace MiniPaas.Core.Building;
 
@@ -11,6 +12,9 @@ namespace MiniPaas.Core.Building;
 /// </summary>
 public sealed class DockerIgnore
 {
+    /// <summary>The file's name, at the root of the context.</summary>
+    public const string FileName = ".dockerignore";
+
     private readonly IReadOnlyList<Rule> _rules;
 
     private DockerIgnore(IReadOnlyList<Rule> rules) => _rules = rules;
@@ -49,10 +53,14 @@ public sealed class DockerIgnore
     }
 
     /// <summary>Reads <c>.dockerignore</c> from the context folder; no file means no rules.</summary>
-    public static DockerIgnore Load(string contextDirectory)
+    /// <exception cref="CheckoutFileRefusedException">It is a link out of the checkout, a special file or too large.</exception>
+    public static DockerIgnore Load(string contextDirectory) => Load(new CheckoutFiles(contextDirectory));
+
+    /// <inheritdoc cref="Load(string)"/>
+    public static DockerIgnore Load(CheckoutFiles context)
     {
-        var path = Path.Combine(contextDirectory, ".dockerignore");
-        return Parse(File.Exists(path) ? File.ReadAllText(path) : null);
+        ArgumentNullException.ThrowIfNull(context);
+        return Parse(context.ReadRequiredText(FileName, FileName));
     }
 
     /// <summary>True when <paramref name="relativePath"/> ('/' separated, relative to the context) is excluded.</summary>

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Options;
 using MiniPaas.Core.Building.Detection;
+using MiniPaas.Core.Checkouts;
+using MiniPaas.Core.Configuration;
 
 namespace MiniPaas.Core.Building;
 
@@ -13,8 +16,11 @@ namespace MiniPaas.Core.Building;
 /// 9. static (<c>index.html</c>).
 /// Server-side language manifests beat <c>package.json</c> because Rails, Django, Laravel and ASP.NET apps often carry a
 /// package.json only to bundle front-end assets; a bare <c>index.html</c> comes last because almost every stack may ship one.
+/// Files are read through <see cref="CheckoutFiles"/>: a probe file that is a link out of the checkout, a special file or too
+/// large is skipped (detection goes on) and listed in <see cref="DetectedStack.Notes"/>.
 /// </remarks>
-public sealed class StackDetector
+/// <param name="options">Gives <see cref="BuilderOptions.MaxCheckoutFileBytes"/>; null uses the default.</param>
+public sealed class StackDetector(IOptions<BuilderOptions>? options = null)
 {
     private static readonly IStackProbe DotNet = new DotNetProbe();
     private static readonly IStackProbe Go = new GoProbe();
@@ -36,7 +42,6 @@ public sealed class StackDetector
     /// <param name="directory">The source folder (the project's root directory inside the clone).</param>
     /// <param name="dockerfilePath">The project's configured Dockerfile path relative to the folder; null means <c>Dockerfile</c>.</param>
     /// <exception cref="StackNotDetectedException">Nothing known was found; the message lists what was looked for.</exception>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "An instance so it can be injected and replaced.")]
     public DetectedStack Detect(string directory, string? dockerfilePath = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -45,11 +50,31 @@ public sealed class StackDetector
             throw new DirectoryNotFoundException($"Source folder '{directory}' does not exist.");
         }
 
-        var folder = new SourceFolder(directory);
-        return Probes(dockerfilePath).Select(probe => probe.Probe(folder)).FirstOrDefault(stack => stack is not null)
-            ?? throw new StackNotDetectedException(
+        var folder = new SourceFolder(new CheckoutFiles(directory, MaxFileBytes));
+        DetectedStack? stack;
+        try
+        {
+            stack = Probes(dockerfilePath).Select(probe => probe.Probe(folder)).FirstOrDefault(stack => stack is not null);
+        }
+        catch (StackNotDetectedException ex) when (folder.Notes.Count > 0)
+        {
+            throw new StackNotDetectedException(WithNotes(ex.Message, folder.Notes), ex);
+        }
+
+        return stack is not null
+            ? stack with { Notes = folder.Notes.Select(n => n.Message).ToList() }
+            : throw new StackNotDetectedException(WithNotes(
                 $"Could not tell how to build the app in '{directory}'. Looked for: {string.Join(", ", LookedFor)}. " +
-                "Add a Dockerfile to the repository, or set the project's root directory to the folder holding the app.");
+                "Add a Dockerfile to the repository, or set the project's root directory to the folder holding the app.", folder.Notes));
+    }
+
+    /// <summary>Largest checkout file read (<see cref="BuilderOptions.MaxCheckoutFileBytes"/>).</summary>
+    public long MaxFileBytes { get; } = options?.Value.MaxCheckoutFileBytes ?? CheckoutFiles.DefaultMaxFileBytes;
+
+    private static string WithNotes(string message, IReadOnlyList<CheckoutNote> notes)
+    {
+        var unsaid = notes.Where(n => !message.Contains(n.Message, StringComparison.Ordinal)).Select(n => n.Message).ToList();
+        return unsaid.Count == 0 ? message : message + " " + string.Join(" ", unsaid);
     }
 
     // The order is the priority in the remarks above; Select is lazy, so later probes never run once one matched.

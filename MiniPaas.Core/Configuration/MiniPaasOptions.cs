@@ -128,4 +128,10 @@ public sealed class BuilderOptions
 
     /// <summary>Memory limit of a build in MiB. Default: 2048.</summary>
     public long BuildMemoryMiB { get; set; } = 2048;
+
+    /// <summary>
+    /// Largest checkout file MiniPaas itself reads (probe manifests, <c>.dockerignore</c>, variable suggestion sources); larger
+    /// files are skipped with a note in the build log. Default: 1 MB (1048576).
+    /// </summary>
+    public long MaxCheckoutFileBytes { get; set; } = Checkouts.CheckoutFiles.DefaultMaxFileBytes;
 }

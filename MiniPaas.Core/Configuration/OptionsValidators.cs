@@ -167,6 +167,11 @@ public sealed class BuilderOptionsValidator : IValidateOptions<BuilderOptions>
         }
 
         OptionsErrors.RequirePositive(errors, "MiniPaas:Builder:BuildTimeout", options.BuildTimeout);
+        if (options.MaxCheckoutFileBytes is < 1024 or > 256L * 1024 * 1024)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"MiniPaas:Builder:MaxCheckoutFileBytes {options.MaxCheckoutFileBytes} must be between 1024 and 268435456 (256 MB)."));
+        }
+
         return OptionsErrors.ToResult(errors);
     }
 }

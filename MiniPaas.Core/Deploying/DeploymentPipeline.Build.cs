@@ -56,6 +56,11 @@ public sealed partial class DeploymentPipeline
             buildLog.Write(deployment.Id, plan.GeneratedDockerfile is null ? reason : $"Detected: {reason}");
         }
 
+        foreach (var note in plan.Notes)
+        {
+            buildLog.Write(deployment.Id, note);
+        }
+
         if (plan.GeneratedDockerfile is not null)
         {
             buildLog.Write(deployment.Id, $"No Dockerfile in the repository: generated one for the {plan.Stack.Stack} stack (shown on the deployment page).");

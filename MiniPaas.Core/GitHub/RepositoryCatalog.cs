@@ -84,6 +84,11 @@ public sealed class RepositoryCatalog(GitHubUsers users, GitHubApiClientFactory 
         {
             return new(null, ex.Message);
         }
+        catch (Checkouts.CheckoutFileRefusedException ex)
+        {
+            // A Dockerfile linked out of the checkout: the same message the deployment would fail with.
+            return new(null, ex.Message);
+        }
         finally
         {
             await WorkspaceDirectory.DeleteTreeAsync(folder, CancellationToken.None).ConfigureAwait(false);

@@ -11,7 +11,11 @@ namespace MiniPaas.Core.Variables;
 /// <see cref="Missing"/> lists the keys the code reads without a default that are not set.
 /// </summary>
 public sealed record SuggestionScan(
-    string CommitSha, string Trigger, DateTimeOffset ScannedAt, IReadOnlyList<VariableSuggestion> Suggestions, IReadOnlyList<VariableSuggestion> Missing);
+    string CommitSha, string Trigger, DateTimeOffset ScannedAt, IReadOnlyList<VariableSuggestion> Suggestions, IReadOnlyList<VariableSuggestion> Missing)
+{
+    /// <summary>Checkout files this scan would not read (links out of the checkout, special files); not stored, only for the scan's own build log.</summary>
+    public IReadOnlyList<Checkouts.CheckoutNote> Skipped { get; init; } = [];
+}
 
 /// <summary>
 /// Suggestions for one project. A scan reads a checkout with <see cref="VariableSuggester"/> and keeps its full result in
@@ -66,7 +70,8 @@ public sealed class ProjectSuggestions(
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentException.ThrowIfNullOrEmpty(trigger);
-        var all = VariableSuggester.Suggest(directory, ct);
+        var scan = VariableSuggester.Scan(directory, ct);
+        var all = scan.Suggestions;
         var now = time.GetUtcNow();
         var json = JsonSerializer.Serialize(all.Select(StoredSuggestion.From).ToList(), Json);
         var db = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
@@ -93,7 +98,7 @@ public sealed class ProjectSuggestions(
             }
         }
 
-        return await FilterAsync(projectId, commitSha, trigger, now, all, ct).ConfigureAwait(false);
+        return await FilterAsync(projectId, commitSha, trigger, now, all, ct).ConfigureAwait(false) with { Skipped = scan.Skipped };
     }
 
     /// <summary>The latest recorded scan, filtered against the variables set and dismissed now; null when the project was never scanned.</summary>

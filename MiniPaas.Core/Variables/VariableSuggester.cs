@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using MiniPaas.Core.Checkouts;
 
 namespace MiniPaas.Core.Variables;
 
@@ -7,7 +8,8 @@ namespace MiniPaas.Core.Variables;
 /// <c>.env.sample</c> / <c>.env.template</c>; reads of the environment in source code (JavaScript/TypeScript, Python,
 /// Ruby, Go, C#, Prisma schemas, compose <c>environment:</c>); and framework templates (Express, Django, Flask, Rails,
 /// Prisma, Mongoose, Redis clients, ASP.NET Core). Dependency and build folders are skipped and big files ignored,
-/// so a scan stays fast on any repository.
+/// so a scan stays fast on any repository; files are read through <see cref="CheckoutFiles"/>, so a link never takes the
+/// scan out of the checkout and linked folders are not entered.
 /// </summary>
 public static partial class VariableSuggester
 {
@@ -38,30 +40,37 @@ public static partial class VariableSuggester
     private static readonly Dictionary<string, SourcePattern[]> SourcePatterns = BuildSourcePatterns();
 
     /// <summary>Scans <paramref name="folder"/> (a checkout) and returns suggestions ordered by key.</summary>
-    public static IReadOnlyList<VariableSuggestion> Suggest(string folder, CancellationToken ct = default)
+    public static IReadOnlyList<VariableSuggestion> Suggest(string folder, CancellationToken ct = default) => Scan(folder, ct).Suggestions;
+
+    /// <summary>
+    /// Scans <paramref name="folder"/> (a checkout) through <see cref="CheckoutFiles"/>: links out of the checkout and special
+    /// files are skipped and listed in <see cref="SuggesterScan.Skipped"/>; files over <see cref="MaxFileBytes"/> are skipped quietly.
+    /// </summary>
+    public static SuggesterScan Scan(string folder, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
+        var files = new CheckoutFiles(folder, MaxFileBytes);
         var found = new Dictionary<string, Found>(StringComparer.Ordinal);
-        foreach (var file in EnumerateFiles(folder).Take(MaxFiles))
+        foreach (var relative in files.EnumerateFiles(".", "*", int.MaxValue, SkippedFolders.Contains).Take(MaxFiles))
         {
             ct.ThrowIfCancellationRequested();
-            var relative = Path.GetRelativePath(folder, file).Replace('\\', '/');
-            var name = Path.GetFileName(file);
-            string[] lines;
+            var name = Path.GetFileName(relative);
+            string? text;
             try
             {
-                if (new FileInfo(file).Length > MaxFileBytes)
-                {
-                    continue;
-                }
-
-                lines = File.ReadAllLines(file);
+                text = files.ReadText(relative);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 continue;
             }
 
+            if (text is null)
+            {
+                continue;
+            }
+
+            var lines = SplitLines(text);
             if (ExampleFiles.Contains(name))
             {
                 ScanExample(lines, relative, name, found);
@@ -81,9 +90,11 @@ public static partial class VariableSuggester
             FrameworkTemplates.Scan(name, lines, relative, (key, value, reason, line) => Add(found, key, value, new SuggestionSource(reason, relative, line), required: false));
         }
 
-        return found.Values.OrderBy(f => f.Key, StringComparer.Ordinal)
+        var suggestions = found.Values.OrderBy(f => f.Key, StringComparer.Ordinal)
             .Select(f => new VariableSuggestion(f.Key, f.Value, f.Sources, f.IsRequired))
             .ToList();
+        // Bundles and data files over the limit are expected in any repository: only links and special files are worth a note.
+        return new SuggesterScan(suggestions, files.Notes.Where(n => n.Refusal != CheckoutRefusal.TooLarge).ToList());
     }
 
     /// <summary>
@@ -97,39 +108,17 @@ public static partial class VariableSuggester
         return suggestions.Where(s => s.IsRequired && !s.IsPlatformProvided && !set.Contains(s.Key)).ToList();
     }
 
-    private static IEnumerable<string> EnumerateFiles(string folder)
+    // Like File.ReadAllLines: "\r\n", "\n" and "\r" end a line.
+    private static string[] SplitLines(string text)
     {
-        var pending = new Stack<string>();
-        pending.Push(folder);
-        while (pending.Count > 0)
+        var lines = new List<string>();
+        using var reader = new StringReader(text);
+        while (reader.ReadLine() is { } line)
         {
-            var current = pending.Pop();
-            IEnumerable<string> files;
-            IEnumerable<string> folders;
-            try
-            {
-                files = Directory.EnumerateFiles(current).Order(StringComparer.Ordinal).ToList();
-                folders = Directory.EnumerateDirectories(current).Order(StringComparer.Ordinal).Reverse().ToList();
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                continue;
-            }
-
-            foreach (var file in files)
-            {
-                yield return file;
-            }
-
-            foreach (var sub in folders)
-            {
-                // Symbolic links could leave the checkout or loop; a repository's own folders are never links.
-                if (!SkippedFolders.Contains(Path.GetFileName(sub)) && new DirectoryInfo(sub).LinkTarget is null)
-                {
-                    pending.Push(sub);
-                }
-            }
+            lines.Add(line);
         }
+
+        return [.. lines];
     }
 
     private static void ScanExample(string[] lines, string relative, string name, Dictionary<string, Found> found)

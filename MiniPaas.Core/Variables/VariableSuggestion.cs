@@ -38,3 +38,6 @@ public sealed record VariableSuggestion(string Key, string? SuggestedValue, IRea
     public static string GenerateSecretValue() =>
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
+
+/// <summary>A scan's suggestions, and the checkout files it would not read (links out of the checkout, special files).</summary>
+public sealed record SuggesterScan(IReadOnlyList<VariableSuggestion> Suggestions, IReadOnlyList<Checkouts.CheckoutNote> Skipped);

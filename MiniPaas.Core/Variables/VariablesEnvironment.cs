@@ -25,6 +25,11 @@ internal sealed class VariablesEnvironment(ProjectVariables variables, ProjectSu
         {
             var scan = await suggestions.ScanCheckoutAsync(projectId, directory, commitSha, ProjectSuggestions.DeployTrigger, ct).ConfigureAwait(false);
             var notes = new List<string>();
+            if (scan.Skipped.Count > 0)
+            {
+                notes.AddRange(scan.Skipped.Select(n => $"Variables scan: {n.Message}"));
+            }
+
             if (scan.Missing.Count > 0)
             {
                 notes.Add($"Variables: the code reads {string.Join(", ", scan.Missing.Select(m => $"{m.Key} ({m.Sources[0].File}:{m.Sources[0].Line})"))} without a default, and the project does not set them.");

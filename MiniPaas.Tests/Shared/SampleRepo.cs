@@ -38,6 +38,21 @@ public sealed class SampleRepo : IDisposable
         return (await GitAsync("rev-parse", "HEAD")).Trim();
     }
 
+    /// <summary>Commits symbolic links (path → link text, written as is); returns the new commit SHA.</summary>
+    public async Task<string> CommitLinksAsync(IReadOnlyDictionary<string, string> links, string message = "links")
+    {
+        foreach (var (relative, target) in links)
+        {
+            var full = System.IO.Path.Combine(Path, relative);
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+            File.CreateSymbolicLink(full, target);
+        }
+
+        await GitAsync("add", "--all");
+        await GitAsync("-c", "user.name=MiniPaas Tests", "-c", "user.email=tests@minipaas.local", "commit", "--quiet", "-m", message);
+        return (await GitAsync("rev-parse", "HEAD")).Trim();
+    }
+
     public async Task<string> GitAsync(params string[] args)
     {
         var result = await Cli.Wrap("git").WithArguments(args).WithWorkingDirectory(Path)

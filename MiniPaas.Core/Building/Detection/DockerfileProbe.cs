@@ -1,3 +1,5 @@
+using MiniPaas.Core.Checkouts;
+
 namespace MiniPaas.Core.Building.Detection;
 
 /// <summary>The repository's own Dockerfile (the configured path, else <c>Dockerfile</c>), used as is.</summary>
@@ -18,7 +20,15 @@ internal sealed class DockerfileProbe : IStackProbe
 
     public DetectedStack? Probe(SourceFolder folder)
     {
-        if (!folder.Exists(_path))
+        // A Dockerfile that is a link out of the checkout fails the deployment rather than falling back to generation:
+        // the repository asked for that file, and a silent fallback would build something else.
+        var entry = folder.Inspect(_path);
+        if (entry.Kind == CheckoutEntryKind.Refused)
+        {
+            throw new CheckoutFileRefusedException(entry, "Dockerfile");
+        }
+
+        if (entry.Kind != CheckoutEntryKind.File)
         {
             if (!string.IsNullOrWhiteSpace(_configuredPath) && !string.Equals(_path, "Dockerfile", StringComparison.Ordinal))
             {

@@ -31,9 +31,9 @@ internal sealed partial class DotNetProbe : IStackProbe
             ordered = projects;
         }
 
-        var web = ordered.FirstOrDefault(p => folder.Read(p).Contains("Microsoft.NET.Sdk.Web", StringComparison.OrdinalIgnoreCase));
+        var web = ordered.FirstOrDefault(p => folder.TryRead(p)?.Contains("Microsoft.NET.Sdk.Web", StringComparison.OrdinalIgnoreCase) == true);
         var project = web ?? ordered[0];
-        var text = folder.Read(project);
+        var text = folder.TryRead(project) ?? string.Empty;
         var assemblyMatch = AssemblyNameRegex().Match(text);
         var assembly = assemblyMatch.Success ? assemblyMatch.Groups[1].Value.Trim() : Path.GetFileNameWithoutExtension(project);
         reasons.Add(web is not null

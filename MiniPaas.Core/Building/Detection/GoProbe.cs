@@ -20,7 +20,7 @@ internal sealed class GoProbe : IStackProbe
 
         // A main package at the root wins; otherwise a single command under cmd/.
         var package = ".";
-        if (!folder.FindFiles("*.go", maxDepth: 0).Any(f => folder.Read(f).Contains("package main", StringComparison.Ordinal)))
+        if (!folder.FindFiles("*.go", maxDepth: 0).Any(f => folder.TryRead(f)?.Contains("package main", StringComparison.Ordinal) == true))
         {
             var commands = folder.SubDirectories("cmd");
             if (commands.Count > 0)

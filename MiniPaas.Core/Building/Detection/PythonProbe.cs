@@ -133,7 +133,7 @@ internal sealed partial class PythonProbe : IStackProbe
     {
         if (folder.Exists("manage.py"))
         {
-            var match = DjangoSettingsRegex().Match(folder.Read("manage.py"));
+            var match = DjangoSettingsRegex().Match(folder.TryRead("manage.py") ?? string.Empty);
             if (match.Success)
             {
                 return match.Groups[1].Value;

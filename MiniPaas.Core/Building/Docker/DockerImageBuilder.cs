@@ -4,6 +4,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MiniPaas.Core.Checkouts;
 using MiniPaas.Core.Configuration;
 
 namespace MiniPaas.Core.Building.Docker;
@@ -71,7 +72,7 @@ internal sealed partial class DockerImageBuilder(
             var tar = new FileStream(tarPath, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
             await using (tar.ConfigureAwait(false))
             {
-                await BuildContextArchive.WriteAsync(tar, contextDirectory, dockerfile, extraFiles, linked.Token).ConfigureAwait(false);
+                await BuildContextArchive.WriteAsync(tar, new CheckoutFiles(contextDirectory, settings.MaxCheckoutFileBytes), dockerfile, extraFiles, linked.Token).ConfigureAwait(false);
                 tar.Position = 0;
                 LogBuildStarting(logger, imageTag, tar.Length);
 
