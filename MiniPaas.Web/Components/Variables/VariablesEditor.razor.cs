@@ -315,7 +315,7 @@ public sealed partial class VariablesEditor(
             }
             else
             {
-                var secret = isBuildTime && VariableSuggestion.LooksSecret(key);
+                var secret = isBuildTime && SecretRule.KeyLooksSecret(key);
                 Show(!isBuildTime ? $"{key} now reaches the container only."
                     : secret ? $"{key} is now passed to the image build as well (ARG {key}). It looks like a secret: build arguments can be read back from the image's history."
                     : $"{key} is now passed to the image build as well (ARG {key}).",
