@@ -58,15 +58,10 @@ public sealed class ProjectVariables(
     public Task<VariableChangeResult> SetAsync(long projectId, VariableInput variable, string actor, CancellationToken ct = default) =>
         SetManyAsync(projectId, [variable], actor, ct);
 
-    /// <summary>Creates or replaces several variables at once (a pasted <c>.env</c>), each flagged secret by <see cref="SecretRule"/> when new.</summary>
-    public Task<VariableChangeResult> SetManyAsync(
-        long projectId, IReadOnlyList<KeyValuePair<string, string>> variables, string actor, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(variables);
-        return SetManyAsync(projectId, [.. variables.Select(v => new VariableInput(v.Key, v.Value))], actor, ct);
-    }
-
-    /// <summary>Creates or replaces several variables at once: all are checked first, then saved together or not at all.</summary>
+    /// <summary>
+    /// Creates or replaces several variables at once (a pasted <c>.env</c>, accepted suggestions): all are checked first, then
+    /// saved together or not at all. Each new one without a flag given is a secret when <see cref="SecretRule"/> says so.
+    /// </summary>
     public async Task<VariableChangeResult> SetManyAsync(
         long projectId, IReadOnlyList<VariableInput> variables, string actor, CancellationToken ct = default)
     {
