@@ -20,8 +20,8 @@ public static class HostNames
     }
 
     /// <summary>
-    /// The same as <see cref="Normalize(string)"/> but without changing case (callers compare ignoring case) and without
-    /// allocating for ASCII names: the request path calls it for every request.
+    /// The same as <see cref="Normalize(string)"/>, except that an ASCII name keeps its case (callers compare ignoring case)
+    /// and is not copied: the request path calls it for every request.
     /// </summary>
     public static ReadOnlySpan<char> Normalize(ReadOnlySpan<char> host)
     {
@@ -34,7 +34,8 @@ public static class HostNames
         {
             try
             {
-                return new IdnMapping().GetAscii(host.ToString());
+                // Lower case first: the mapping keeps an upper-case Ü as a different name from ü.
+                return new IdnMapping().GetAscii(host.ToString().ToLowerInvariant());
             }
             catch (ArgumentException)
             {

@@ -110,8 +110,13 @@ public sealed class ProjectVariables(
                 if (existing.TryGetValue(key, out var row))
                 {
                     row.EncryptedValue = encrypted;
-                    row.IsSecret = isSecret ?? (row.IsSecret || SecretRule.HasUrlPassword(value));
                     row.UpdatedAt = now;
+                    var secret = isSecret ?? (row.IsSecret || SecretRule.HasUrlPassword(value));
+                    if (secret != row.IsSecret)
+                    {
+                        row.IsSecret = secret;
+                        db.EnvVarAudit.Add(new EnvVarAuditRecord { ProjectId = projectId, Key = key, Action = secret ? SecretOnAction : SecretOffAction, Actor = actor, At = now });
+                    }
                 }
                 else
                 {
@@ -167,7 +172,7 @@ public sealed class ProjectVariables(
     /// </summary>
     public async Task<bool> SetBuildTimeAsync(long projectId, string key, bool isBuildTime, string actor, CancellationToken ct = default)
     {
-        var changed = await SetFlagAsync(projectId, key, actor, row => row.IsBuildTime == isBuildTime ? null : row.IsBuildTime = isBuildTime,
+        var changed = await SetFlagAsync(projectId, key, actor, row => row.IsBuildTime, (row, on) => row.IsBuildTime = on, isBuildTime,
             isBuildTime ? BuildTimeOnAction : BuildTimeOffAction, ct).ConfigureAwait(false);
         if (changed is true)
         {
@@ -183,7 +188,7 @@ public sealed class ProjectVariables(
     /// </summary>
     public async Task<bool> SetSecretAsync(long projectId, string key, bool isSecret, string actor, CancellationToken ct = default)
     {
-        var changed = await SetFlagAsync(projectId, key, actor, row => row.IsSecret == isSecret ? null : row.IsSecret = isSecret,
+        var changed = await SetFlagAsync(projectId, key, actor, row => row.IsSecret, (row, on) => row.IsSecret = on, isSecret,
             isSecret ? SecretOnAction : SecretOffAction, ct).ConfigureAwait(false);
         if (changed is true)
         {
@@ -194,7 +199,8 @@ public sealed class ProjectVariables(
     }
 
     // Null when the variable does not exist, false when the flag already had that value, true when changed (and audited).
-    private async Task<bool?> SetFlagAsync(long projectId, string key, string actor, Func<EnvVarRecord, bool?> apply, string action, CancellationToken ct)
+    private async Task<bool?> SetFlagAsync(
+        long projectId, string key, string actor, Func<EnvVarRecord, bool> get, Action<EnvVarRecord, bool> set, bool value, string action, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         var db = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
@@ -206,11 +212,12 @@ public sealed class ProjectVariables(
                 return null;
             }
 
-            if (apply(row) is null)
+            if (get(row) == value)
             {
                 return false;
             }
 
+            set(row, value);
             var now = time.GetUtcNow();
             row.UpdatedAt = now;
             db.EnvVarAudit.Add(new EnvVarAuditRecord { ProjectId = projectId, Key = key, Action = action, Actor = actor, At = now });

@@ -93,13 +93,15 @@ public sealed class SecretFlagTests
         Assert.Equal("connecting to ***", masker.Apply("connecting to postgres://app:pw@db/app"));
         Assert.Equal("hello 20000 lines", masker.Apply("hello 20000 lines"));
 
+        // LINES becomes a secret with a value long enough to be masked: it and GREETING, which brings it in, are masked;
+        // API_TOKEN is a plain setting now.
+        await variables.SetAsync(projectId, "LINES", "120000", "tester");
         await variables.SetSecretAsync(projectId, "LINES", true, "tester");
         await variables.SetSecretAsync(projectId, "API_TOKEN", false, "tester");
         var toggled = new SecretMasker(await secretValues.GetAsync(projectId));
 
-        // LINES now secret: its value and GREETING, which brings it in, are masked; API_TOKEN is a plain setting now.
-        Assert.Equal("line *** of burst", toggled.Apply("line 20000 of burst"));
-        Assert.Equal("***", toggled.Apply("hello 20000 lines"));
+        Assert.Equal("line *** of burst", toggled.Apply("line 120000 of burst"));
+        Assert.Equal("***", toggled.Apply("hello 120000 lines"));
         Assert.Equal("token tok-abcdef-123 sent", toggled.Apply("token tok-abcdef-123 sent"));
     }
 

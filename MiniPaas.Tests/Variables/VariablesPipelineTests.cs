@@ -100,18 +100,18 @@ public sealed class VariablesPipelineTests(DeployAppFixture app) : IClassFixture
         var subdomain = Subdomain("flg");
         var projectId = await app.CreateProjectAsync(repo, subdomain);
         var variables = app.Get<ProjectVariables>();
-        // By the rule: LINES is a plain setting, API_TOKEN a secret.
-        Assert.True((await variables.SetManyAsync(projectId, [new("LINES", "20000"), new("API_TOKEN", token)], "tests")).Succeeded);
+        // By the rule: LINES is a plain setting, API_TOKEN a secret (LINES has 6 digits: a shorter secret is never masked).
+        Assert.True((await variables.SetManyAsync(projectId, [new("LINES", "120000"), new("API_TOKEN", token)], "tests")).Succeeded);
         Assert.True(await variables.SetBuildTimeAsync(projectId, "LINES", true, "tests"));
         Assert.True(await variables.SetBuildTimeAsync(projectId, "API_TOKEN", true, "tests"));
 
         var first = await app.WaitForOutcomeAsync(projectId, await app.Deployments.DeployAsync(projectId));
 
         Assert.True(first.Status == DeploymentStatus.Running, first.FailureReason);
-        var buildLog = await BuildLogAsync(first.Id, "build: line 20000");
-        Assert.Contains(buildLog, l => l.Contains("build: line 20000 of burst, token ***", StringComparison.Ordinal));
+        var buildLog = await BuildLogAsync(first.Id, "build: line 120000");
+        Assert.Contains(buildLog, l => l.Contains("build: line 120000 of burst, token ***", StringComparison.Ordinal));
         Assert.DoesNotContain(buildLog, l => l.Contains(token, StringComparison.Ordinal));
-        var runtime = await RuntimeLogAsync(first.Id, "line 20000 of burst, token ***");
+        var runtime = await RuntimeLogAsync(first.Id, "line 120000 of burst, token ***");
         Assert.DoesNotContain(runtime, l => l.Contains(token, StringComparison.Ordinal));
 
         // Marked secret while the container runs: its later lines mask the value (the masker refreshes within seconds).
