@@ -81,6 +81,10 @@ public sealed class VariablesPipelineTests(DeployAppFixture app) : IClassFixture
         Assert.Contains(log, l => l.Contains("also *** here", StringComparison.Ordinal));
         Assert.DoesNotContain(log, l => l.Contains("runtime-secret", StringComparison.Ordinal) || l.Contains("built $(id)", StringComparison.Ordinal));
         Assert.DoesNotContain("runtime-secret", outcome.FailureReason ?? "", StringComparison.Ordinal);
+        // MiniPaas's own log (the file the console shares its events with) gives the reason masked, never the raw output.
+        var ownLog = await OwnLogAsync($"\"DeploymentId\":{outcome.Id},");
+        Assert.Contains(ownLog, l => l.Contains($"\"DeploymentId\":{outcome.Id},", StringComparison.Ordinal) && l.Contains("also *** here", StringComparison.Ordinal));
+        Assert.DoesNotContain(ownLog, l => l.Contains("runtime-secret", StringComparison.Ordinal) || l.Contains("built $(id)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -93,6 +97,8 @@ public sealed class VariablesPipelineTests(DeployAppFixture app) : IClassFixture
                 FROM {{DockerEngineFixture.BusyboxImage}}
                 ARG LINES
                 ARG API_TOKEN
+                # Unique per run: the engine would otherwise reuse an earlier run's layer, and a cached step prints nothing.
+                ENV RUN_ID={{Guid.NewGuid():N}}
                 RUN ["sh", "-c", "echo \"build: line $LINES of burst, token $API_TOKEN\""]
                 CMD ["sh", "-c", "mkdir -p /www; while true; do echo \"line $LINES of burst, token $API_TOKEN\"; sleep 1; done & exec httpd -f -p $PORT -h /www"]
                 """,
@@ -203,6 +209,23 @@ public sealed class VariablesPipelineTests(DeployAppFixture app) : IClassFixture
         {
             await using var db = new MiniPaasDbContext(MiniPaasDbContext.CreateOptions(app.DatabaseConnectionString));
             return (IReadOnlyList<string>)await db.BuildLogs.Where(l => l.DeploymentId == deploymentId).OrderBy(l => l.Seq).Select(l => l.Line).ToListAsync();
+        }, lines => lines.Any(l => l.Contains(expected, StringComparison.Ordinal)));
+    }
+
+    // MiniPaas's own log file (compact JSON, one event per line), read while Serilog keeps writing it.
+    private async Task<IReadOnlyList<string>> OwnLogAsync(string expected)
+    {
+        return await PollAsync(async () =>
+        {
+            var lines = new List<string>();
+            foreach (var file in Directory.GetFiles(Path.Combine(app.DataDirectory, "logs"), "minipaas-*.log"))
+            {
+                await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var reader = new StreamReader(stream);
+                lines.AddRange((await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            }
+
+            return (IReadOnlyList<string>)lines;
         }, lines => lines.Any(l => l.Contains(expected, StringComparison.Ordinal)));
     }
 
