@@ -103,7 +103,9 @@ public sealed partial class DeploymentPipeline
         if (!result.Succeeded)
         {
             buildLog.Write(deployment.Id, $"Build failed: {result.FailureReason}", isError: true);
-            await status.SetStatusAsync(deployment.Id, DeploymentStatus.Failed, buildLog.Mask(deployment.Id, result.FailureReason ?? "the build failed"), ct: CancellationToken.None).ConfigureAwait(false);
+            var reason = buildLog.Mask(deployment.Id, result.FailureReason ?? "the build failed");
+            await status.SetStatusAsync(deployment.Id, DeploymentStatus.Failed, reason, ct: CancellationToken.None).ConfigureAwait(false);
+            LogFailed(logger, deployment.Id, reason);
             return null;
         }
 

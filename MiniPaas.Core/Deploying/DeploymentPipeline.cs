@@ -98,8 +98,9 @@ public sealed partial class DeploymentPipeline(
         {
             await RemoveQuietlyAsync(started).ConfigureAwait(false);
             buildLog.Write(deployment.Id, ex.Message, isError: true);
-            await status.SetStatusAsync(deployment.Id, DeploymentStatus.Failed, buildLog.Mask(deployment.Id, ex.Message), ct: CancellationToken.None).ConfigureAwait(false);
-            LogFailed(logger, deployment.Id, ex.Message);
+            var reason = buildLog.Mask(deployment.Id, ex.Message);
+            await status.SetStatusAsync(deployment.Id, DeploymentStatus.Failed, reason, ct: CancellationToken.None).ConfigureAwait(false);
+            LogFailed(logger, deployment.Id, reason);
         }
         finally
         {
@@ -226,6 +227,7 @@ public sealed partial class DeploymentPipeline(
             : $"The new container never became healthy: {detail}. Last output: {string.Join(" | ", tail.TakeLast(3))}");
         buildLog.Write(deploymentId, reason, isError: true);
         await status.SetStatusAsync(deploymentId, DeploymentStatus.Failed, reason, d => d.ContainerId = null, CancellationToken.None).ConfigureAwait(false);
+        LogFailed(logger, deploymentId, reason);
     }
 
     private async Task MarkCancelledAsync(long deploymentId)
@@ -301,6 +303,7 @@ public sealed partial class DeploymentPipeline(
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 
+    // Only ever given masked text: MiniPaas's own log must not show what the build log hides.
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deployment {DeploymentId} failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, long deploymentId, string reason);
 

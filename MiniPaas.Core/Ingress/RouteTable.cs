@@ -79,7 +79,7 @@ public sealed class RouteTable : IRouteTable
     public void Remove(string subdomain) => Apply(NormalizeSubdomain(subdomain), null);
 
     public AppRoute? Find(string subdomain) =>
-        string.IsNullOrWhiteSpace(subdomain) ? null : Current.Find(subdomain.Trim());
+        string.IsNullOrWhiteSpace(subdomain) ? null : Current.Find(HostNames.Normalize(subdomain.Trim()));
 
     public IReadOnlyCollection<AppRoute> Snapshot() => [.. Current.Routes.Values];
 
@@ -125,6 +125,6 @@ public sealed class RouteTable : IRouteTable
     private static string NormalizeSubdomain(string subdomain)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(subdomain);
-        return subdomain.Trim().ToLowerInvariant();
+        return HostNames.Normalize(subdomain.Trim());
     }
 }

@@ -1,19 +1,26 @@
 namespace MiniPaas.Core.Logs;
 
-/// <summary>Replaces every known secret value of 4+ characters with <c>***</c>, longest first so a value containing another is masked whole.</summary>
+/// <summary>
+/// Replaces every known secret value of <see cref="MinimumLength"/>+ characters with <c>***</c>, longest first so a value
+/// containing another is masked whole. Only variables marked secret reach it (<see cref="ISecretValues"/>).
+/// </summary>
 public sealed class SecretMasker
 {
     public const string Mask = "***";
-    public const int MinimumLength = 4;
+
+    /// <summary>
+    /// Shorter values are never masked: a secret of 5 characters or fewer is too weak to protect, and masking every
+    /// occurrence of "true", "8080" or "prod" would garble logs. The editor warns when a secret is that short.
+    /// </summary>
+    public const int MinimumLength = 6;
 
     private readonly string[] _values;
 
     public SecretMasker(IEnumerable<string> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        // Shorter values would mask ordinary words ("true", "1") everywhere and make logs unreadable without protecting much.
         _values = [.. values
-            .Where(v => v.Length >= MinimumLength)
+            .Where(v => !IsTooShort(v))
             .Distinct(StringComparer.Ordinal)
             .OrderByDescending(v => v.Length)];
     }
@@ -21,6 +28,13 @@ public sealed class SecretMasker
     public static SecretMasker None { get; } = new([]);
 
     public bool IsEmpty => _values.Length == 0;
+
+    /// <summary>True when <paramref name="value"/> is too short to be masked (<see cref="MinimumLength"/>).</summary>
+    public static bool IsTooShort(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Length < MinimumLength;
+    }
 
     public string Apply(string text)
     {

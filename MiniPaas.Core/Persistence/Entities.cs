@@ -92,6 +92,8 @@ public sealed class EnvVarRecord
     public required string EncryptedValue { get; set; }
     /// <summary>Also passed to the image build as a build argument (<c>ARG</c>); every variable reaches the container's Env.</summary>
     public bool IsBuildTime { get; set; }
+    /// <summary>Masked in logs, failure reasons and the UI (until revealed); plain configuration values are not.</summary>
+    public bool IsSecret { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

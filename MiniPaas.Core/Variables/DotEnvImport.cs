@@ -36,12 +36,12 @@ public static class DotEnvImport
         }).ToList();
     }
 
-    /// <summary>The entries to save for a preview: added and changed keys only.</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> ToSave(IReadOnlyList<VariableImportChange> preview, DotEnvParseResult parsed)
+    /// <summary>The entries to save for a preview: added and changed keys only (new ones become secrets by <see cref="SecretRule"/>).</summary>
+    public static IReadOnlyList<VariableInput> ToSave(IReadOnlyList<VariableImportChange> preview, DotEnvParseResult parsed)
     {
         ArgumentNullException.ThrowIfNull(preview);
         ArgumentNullException.ThrowIfNull(parsed);
         var saving = preview.Where(p => p.Kind is VariableImportKind.Added or VariableImportKind.Changed).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
-        return parsed.Entries.Where(e => saving.Contains(e.Key)).Select(e => new KeyValuePair<string, string>(e.Key, e.Value)).ToList();
+        return parsed.Entries.Where(e => saving.Contains(e.Key)).Select(e => new VariableInput(e.Key, e.Value)).ToList();
     }
 }

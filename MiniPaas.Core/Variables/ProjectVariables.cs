@@ -26,6 +26,15 @@ public sealed class ProjectVariables(
     /// <inheritdoc cref="BuildTimeOnAction"/>
     public const string BuildTimeOffAction = "build-time off";
 
+    /// <summary>Audit actions of <see cref="SetSecretAsync"/>; they do not change what a container sees.</summary>
+    public const string SecretOnAction = "secret on";
+
+    /// <inheritdoc cref="SecretOnAction"/>
+    public const string SecretOffAction = "secret off";
+
+    // Audited actions that leave the container's environment as it was.
+    private static readonly string[] NotEnvironmentChanges = [ProjectSuggestions.DismissedAction, SecretOnAction, SecretOffAction];
+
     /// <summary>The project's variables ordered by key; a row that cannot be decrypted is listed with <see cref="ProjectVariable.CanDecrypt"/> false.</summary>
     public async Task<IReadOnlyList<ProjectVariable>> ListAsync(long projectId, CancellationToken ct = default)
     {
@@ -35,24 +44,31 @@ public sealed class ProjectVariables(
             var rows = await db.EnvVars.AsNoTracking().Where(v => v.ProjectId == projectId).OrderBy(v => v.Key).ToListAsync(ct).ConfigureAwait(false);
             var protector = ProtectorFor(projectId);
             return rows.Select(row => TryDecrypt(protector, row.EncryptedValue, out var value)
-                    ? new ProjectVariable(row.Key, value, true, row.IsBuildTime, row.UpdatedAt)
+                    ? new ProjectVariable(row.Key, value, true, row.IsBuildTime, row.UpdatedAt, row.IsSecret)
                     : Undecryptable(projectId, row))
                 .ToList();
         }
     }
 
-    /// <summary>Creates or replaces one variable. Refuses invalid or platform-owned keys and oversized values.</summary>
+    /// <summary>Creates or replaces one variable (secret by <see cref="SecretRule"/> when new). Refuses invalid or platform-owned keys and oversized values.</summary>
     public Task<VariableChangeResult> SetAsync(long projectId, string key, string value, string actor, CancellationToken ct = default) =>
-        SetManyAsync(projectId, [new KeyValuePair<string, string>(key, value)], actor, ct);
+        SetManyAsync(projectId, [new VariableInput(key, value)], actor, ct);
 
-    /// <summary>Creates or replaces several variables at once (a pasted <c>.env</c>): all are checked first, then saved together or not at all.</summary>
+    /// <summary>Creates or replaces one variable with its secret flag given (<see cref="VariableInput.IsSecret"/>).</summary>
+    public Task<VariableChangeResult> SetAsync(long projectId, VariableInput variable, string actor, CancellationToken ct = default) =>
+        SetManyAsync(projectId, [variable], actor, ct);
+
+    /// <summary>
+    /// Creates or replaces several variables at once (a pasted <c>.env</c>, accepted suggestions): all are checked first, then
+    /// saved together or not at all. Each new one without a flag given is a secret when <see cref="SecretRule"/> says so.
+    /// </summary>
     public async Task<VariableChangeResult> SetManyAsync(
-        long projectId, IReadOnlyList<KeyValuePair<string, string>> variables, string actor, CancellationToken ct = default)
+        long projectId, IReadOnlyList<VariableInput> variables, string actor, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(variables);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         var warnings = new List<string>();
-        foreach (var (key, value) in variables)
+        foreach (var (key, value, _) in variables)
         {
             var keyCheck = VariableRules.CheckKey(key);
             if (!keyCheck.IsValid)
@@ -88,17 +104,27 @@ public sealed class ProjectVariables(
                 .ToDictionaryAsync(v => v.Key, StringComparer.Ordinal, ct).ConfigureAwait(false);
             var protector = ProtectorFor(projectId);
             var now = time.GetUtcNow();
-            foreach (var (key, value) in variables)
+            foreach (var (key, value, isSecret) in variables)
             {
                 var encrypted = protector.Protect(value);
                 if (existing.TryGetValue(key, out var row))
                 {
                     row.EncryptedValue = encrypted;
                     row.UpdatedAt = now;
+                    var secret = isSecret ?? (row.IsSecret || SecretRule.HasUrlPassword(value));
+                    if (secret != row.IsSecret)
+                    {
+                        row.IsSecret = secret;
+                        db.EnvVarAudit.Add(new EnvVarAuditRecord { ProjectId = projectId, Key = key, Action = secret ? SecretOnAction : SecretOffAction, Actor = actor, At = now });
+                    }
                 }
                 else
                 {
-                    db.EnvVars.Add(new EnvVarRecord { ProjectId = projectId, Key = key, EncryptedValue = encrypted, CreatedAt = now, UpdatedAt = now });
+                    db.EnvVars.Add(new EnvVarRecord
+                    {
+                        ProjectId = projectId, Key = key, EncryptedValue = encrypted, IsSecret = isSecret ?? SecretRule.LooksSecret(key, value),
+                        CreatedAt = now, UpdatedAt = now,
+                    });
                 }
 
                 db.EnvVarAudit.Add(new EnvVarAuditRecord { ProjectId = projectId, Key = key, Action = row is null ? "created" : "updated", Actor = actor, At = now });
@@ -146,6 +172,36 @@ public sealed class ProjectVariables(
     /// </summary>
     public async Task<bool> SetBuildTimeAsync(long projectId, string key, bool isBuildTime, string actor, CancellationToken ct = default)
     {
+        var changed = await SetFlagAsync(projectId, key, actor, row => row.IsBuildTime, (row, on) => row.IsBuildTime = on, isBuildTime,
+            isBuildTime ? BuildTimeOnAction : BuildTimeOffAction, ct).ConfigureAwait(false);
+        if (changed is true)
+        {
+            logger.BuildTimeChanged(projectId, key, isBuildTime, actor);
+        }
+
+        return changed is not null;
+    }
+
+    /// <summary>
+    /// Marks a variable as a secret (masked in logs, failure reasons and the UI) or as plain configuration; false when the
+    /// variable does not exist. Audited; not a change of the environment (no redeploy needed: masking follows within seconds).
+    /// </summary>
+    public async Task<bool> SetSecretAsync(long projectId, string key, bool isSecret, string actor, CancellationToken ct = default)
+    {
+        var changed = await SetFlagAsync(projectId, key, actor, row => row.IsSecret, (row, on) => row.IsSecret = on, isSecret,
+            isSecret ? SecretOnAction : SecretOffAction, ct).ConfigureAwait(false);
+        if (changed is true)
+        {
+            logger.SecretChanged(projectId, key, isSecret, actor);
+        }
+
+        return changed is not null;
+    }
+
+    // Null when the variable does not exist, false when the flag already had that value, true when changed (and audited).
+    private async Task<bool?> SetFlagAsync(
+        long projectId, string key, string actor, Func<EnvVarRecord, bool> get, Action<EnvVarRecord, bool> set, bool value, string action, CancellationToken ct)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         var db = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
@@ -153,23 +209,19 @@ public sealed class ProjectVariables(
             var row = await db.EnvVars.SingleOrDefaultAsync(v => v.ProjectId == projectId && v.Key == key, ct).ConfigureAwait(false);
             if (row is null)
             {
+                return null;
+            }
+
+            if (get(row) == value)
+            {
                 return false;
             }
 
-            if (row.IsBuildTime == isBuildTime)
-            {
-                return true;
-            }
-
+            set(row, value);
             var now = time.GetUtcNow();
-            row.IsBuildTime = isBuildTime;
             row.UpdatedAt = now;
-            db.EnvVarAudit.Add(new EnvVarAuditRecord
-            {
-                ProjectId = projectId, Key = key, Action = isBuildTime ? BuildTimeOnAction : BuildTimeOffAction, Actor = actor, At = now,
-            });
+            db.EnvVarAudit.Add(new EnvVarAuditRecord { ProjectId = projectId, Key = key, Action = action, Actor = actor, At = now });
             await db.SaveChangesAsync(ct).ConfigureAwait(false);
-            logger.BuildTimeChanged(projectId, key, isBuildTime, actor);
             return true;
         }
     }
@@ -193,7 +245,7 @@ public sealed class ProjectVariables(
         var db = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            return await db.EnvVarAudit.Where(a => a.ProjectId == projectId && a.Action != ProjectSuggestions.DismissedAction).MaxAsync(a => (DateTimeOffset?)a.At, ct).ConfigureAwait(false);
+            return await db.EnvVarAudit.Where(a => a.ProjectId == projectId && !NotEnvironmentChanges.Contains(a.Action)).MaxAsync(a => (DateTimeOffset?)a.At, ct).ConfigureAwait(false);
         }
     }
 
@@ -203,7 +255,7 @@ public sealed class ProjectVariables(
     private ProjectVariable Undecryptable(long projectId, EnvVarRecord row)
     {
         logger.CannotDecrypt(projectId, row.Key);
-        return new ProjectVariable(row.Key, null, false, row.IsBuildTime, row.UpdatedAt);
+        return new ProjectVariable(row.Key, null, false, row.IsBuildTime, row.UpdatedAt, row.IsSecret);
     }
 
     private static bool TryDecrypt(IDataProtector protector, string encrypted, out string? value)

@@ -42,12 +42,35 @@ public static class VariableExpansion
         visiting.Add(key);
         var value = variables[key];
         var result = new StringBuilder(value.Length);
+        foreach (var (text, reference) in Segments(value, variables))
+        {
+            result.Append(reference is null ? text : Resolve(reference, variables, done, visiting));
+        }
+
+        visiting.RemoveAt(visiting.Count - 1);
+        var expanded = result.ToString();
+        done[key] = expanded;
+        return expanded;
+    }
+
+    /// <summary>The variables <paramref name="value"/> refers to with <c>${NAME}</c> (not through <c>$${</c>, and only names in <paramref name="variables"/>).</summary>
+    public static IEnumerable<string> References(string value, IReadOnlyDictionary<string, string> variables)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(variables);
+        return Segments(value, variables).Where(s => s.Reference is not null).Select(s => s.Reference!);
+    }
+
+    // The value cut into literal text and references to project variables, by the rules in the type's summary.
+    private static IEnumerable<(string Text, string? Reference)> Segments(string value, IReadOnlyDictionary<string, string> variables)
+    {
+        var text = new StringBuilder();
         var i = 0;
         while (i < value.Length)
         {
             if (value[i] == '$' && i + 2 < value.Length && value[i + 1] == '$' && value[i + 2] == '{')
             {
-                result.Append("${");
+                text.Append("${");
                 i += 3;
                 continue;
             }
@@ -60,21 +83,20 @@ public static class VariableExpansion
                     var name = value[(i + 2)..close];
                     if (variables.ContainsKey(name))
                     {
-                        result.Append(Resolve(name, variables, done, visiting));
+                        yield return (text.ToString(), null);
+                        text.Clear();
+                        yield return ("", name);
                         i = close + 1;
                         continue;
                     }
                 }
             }
 
-            result.Append(value[i]);
+            text.Append(value[i]);
             i++;
         }
 
-        visiting.RemoveAt(visiting.Count - 1);
-        var expanded = result.ToString();
-        done[key] = expanded;
-        return expanded;
+        yield return (text.ToString(), null);
     }
 }
 

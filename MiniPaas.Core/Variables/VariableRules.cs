@@ -33,9 +33,26 @@ public static partial class VariableRules
         ["PYTHONPATH"] = "PYTHONPATH changes where Python imports modules from.",
         ["PYTHONSTARTUP"] = "PYTHONSTARTUP runs a file before interactive Python sessions.",
         ["BASH_ENV"] = "BASH_ENV runs a file before every non-interactive bash script.",
+        ["ENV"] = "ENV runs a file when a POSIX shell (sh, dash, ash) starts interactively.",
+        ["DOTNET_STARTUP_HOOKS"] = "DOTNET_STARTUP_HOOKS makes every .NET program load and run these assemblies before its Main.",
+        ["DOTNET_ADDITIONAL_DEPS"] = "DOTNET_ADDITIONAL_DEPS adds assemblies to every .NET program's dependencies.",
+        ["CORECLR_ENABLE_PROFILING"] = "CORECLR_ENABLE_PROFILING loads a native profiler (CORECLR_PROFILER_PATH) into every .NET program.",
+        ["CORECLR_PROFILER_PATH"] = "CORECLR_PROFILER_PATH names a native library loaded into every .NET program when profiling is enabled.",
+        ["JAVA_TOOL_OPTIONS"] = "JAVA_TOOL_OPTIONS adds options (a -javaagent runs arbitrary code) to every JVM started in the container.",
+        ["JDK_JAVA_OPTIONS"] = "JDK_JAVA_OPTIONS adds options (a -javaagent runs arbitrary code) to every java launcher in the container.",
+        ["_JAVA_OPTIONS"] = "_JAVA_OPTIONS adds options (a -javaagent runs arbitrary code) to every JVM started in the container.",
+        ["PYTHONHOME"] = "PYTHONHOME moves Python's standard library; the image's Python may no longer start.",
+        ["PYTHONINSPECT"] = "PYTHONINSPECT leaves Python in an interactive prompt after the script ends.",
+        ["PERL5OPT"] = "PERL5OPT adds options (-M loads a module) to every Perl program.",
+        ["PERL5LIB"] = "PERL5LIB changes where Perl loads modules from.",
+        ["RUBYOPT"] = "RUBYOPT adds options (-r loads a file) to every Ruby program.",
+        ["RUBYLIB"] = "RUBYLIB changes where Ruby loads files from.",
+        ["PHPRC"] = "PHPRC makes PHP read another php.ini (auto_prepend_file runs code before every script).",
+        ["PHP_INI_SCAN_DIR"] = "PHP_INI_SCAN_DIR makes PHP read extra ini files (auto_prepend_file runs code before every script).",
+        ["GCONV_PATH"] = "GCONV_PATH makes the C library load character-conversion modules from another folder.",
     };
 
-    /// <summary>Checks a key: the pattern <c>^[A-Za-z_][A-Za-z0-9_]*$</c>, at most 255 characters, not platform-owned.</summary>
+    /// <summary>Checks a key: the pattern <c>^[A-Za-z_][A-Za-z0-9_]*\z</c> (nothing after the last character, not even a newline), at most 255 characters, not platform-owned.</summary>
     public static VariableCheck CheckKey(string? key)
     {
         if (string.IsNullOrEmpty(key))
@@ -89,6 +106,7 @@ public static partial class VariableRules
     public static bool IsPlatformOwned(string key) =>
         key == "PORT" || key.StartsWith(PlatformPrefix, StringComparison.Ordinal);
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    // \z, not $: "$" also matches before a final newline, which would let "A\n" through.
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant)]
     internal static partial Regex KeyPattern();
 }

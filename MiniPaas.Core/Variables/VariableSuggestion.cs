@@ -20,19 +20,8 @@ public sealed record VariableSuggestion(string Key, string? SuggestedValue, IRea
 
     public bool IsPlatformProvided => VariableRules.IsPlatformOwned(Key);
 
-    /// <summary>Keys that look like secrets (SECRET, KEY, TOKEN, PASSWORD…) deserve a generated strong value rather than a typed one.</summary>
-    public bool IsSecretLike => LooksSecret(Key);
-
-    public static bool LooksSecret(string key)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        // Word by word, so MONKEY_COUNT is not a key but API_KEY, AWS_SECRET_ACCESS_KEY and SECRETKEY are.
-        return key.ToUpperInvariant().Split('_', StringSplitOptions.RemoveEmptyEntries).Any(word =>
-            word is "KEY" or "APIKEY" or "PASS" or "PWD" or "SALT"
-            || word.Contains("SECRET", StringComparison.Ordinal) || word.Contains("TOKEN", StringComparison.Ordinal)
-            || word.Contains("PASSWORD", StringComparison.Ordinal) || word.Contains("PASSWD", StringComparison.Ordinal)
-            || word.Contains("PRIVATE", StringComparison.Ordinal) || word.Contains("CREDENTIAL", StringComparison.Ordinal));
-    }
+    /// <summary>Keys that look like secrets (<see cref="SecretRule.KeyLooksSecret"/>) deserve a generated strong value rather than a typed one.</summary>
+    public bool IsSecretLike => SecretRule.KeyLooksSecret(Key);
 
     /// <summary>A strong random value for a secret: 32 random bytes as URL-safe base64 (43 characters, no quoting needed anywhere).</summary>
     public static string GenerateSecretValue() =>

@@ -14,6 +14,9 @@ internal static partial class VariablesLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Project {ProjectId}: variable {Key} needed at build time: {IsBuildTime}, set by {Actor}")]
     public static partial void BuildTimeChanged(this ILogger logger, long projectId, string key, bool isBuildTime, string actor);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Project {ProjectId}: variable {Key} secret: {IsSecret}, set by {Actor}")]
+    public static partial void SecretChanged(this ILogger logger, long projectId, string key, bool isSecret, string actor);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Project {ProjectId}: the repository could not be scanned for variables ({Trigger})")]
     public static partial void ScanFailed(this ILogger logger, Exception exception, long projectId, string trigger);
 

@@ -150,6 +150,50 @@ public sealed class ApiProjectsTests(ApiAppFixture app) : IClassFixture<ApiAppFi
         await again.AssertProblemAsync(404);
     }
 
+    [Fact]
+    public async Task Variables_SecretFlag_ReadAndSetPlainValuesShownWithoutReveal()
+    {
+        using var client = app.CreateApiClient();
+        var id = await CreateProjectAsync(client, "envflag");
+
+        var lines = await VariableOfAsync(await client.PostJsonAsync($"/api/projects/{id}/env", new { key = "LINES", value = "20000" }));
+        var token = await VariableOfAsync(await client.PostJsonAsync($"/api/projects/{id}/env", new { key = "API_TOKEN", value = "tok-abcdef-123" }));
+        var mode = await VariableOfAsync(await client.PostJsonAsync($"/api/projects/{id}/env", new { key = "NODE_ENV", value = "production", secret = true }));
+
+        Assert.Equal(("20000", false, false), (lines.GetProperty("value").GetString(), lines.GetProperty("secret").GetBoolean(), lines.GetProperty("masked").GetBoolean()));
+        Assert.Equal(("********", true, true), (token.GetProperty("value").GetString(), token.GetProperty("secret").GetBoolean(), token.GetProperty("masked").GetBoolean()));
+        Assert.Equal(("********", true), (mode.GetProperty("value").GetString(), mode.GetProperty("secret").GetBoolean()));
+
+        // A PUT with only the flag changes the flag; with a value and the flag, both.
+        var linesSecret = await VariableOfAsync(await client.PutJsonAsync($"/api/projects/{id}/env/LINES", new { secret = true }));
+        var tokenPlain = await VariableOfAsync(await client.PutJsonAsync($"/api/projects/{id}/env/API_TOKEN", new { value = "tok-new-456789", secret = false }));
+        Assert.Equal(("********", true), (linesSecret.GetProperty("value").GetString(), linesSecret.GetProperty("secret").GetBoolean()));
+        Assert.Equal(("tok-new-456789", false), (tokenPlain.GetProperty("value").GetString(), tokenPlain.GetProperty("secret").GetBoolean()));
+
+        var listed = (await (await client.GetAsync(new Uri($"/api/projects/{id}/env", UriKind.Relative))).ReadJsonAsync()).EnumerateArray()
+            .ToDictionary(v => v.GetProperty("key").GetString()!, v => (v.GetProperty("value").GetString(), v.GetProperty("secret").GetBoolean()));
+        Assert.Equal(("tok-new-456789", false), listed["API_TOKEN"]);
+        Assert.Equal(("********", true), listed["LINES"]);
+        Assert.Equal(("********", true), listed["NODE_ENV"]);
+        var values = await (await client.GetAsync(new Uri($"/api/projects/{id}/env", UriKind.Relative))).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("20000", values, StringComparison.Ordinal);
+        Assert.DoesNotContain("production", values, StringComparison.Ordinal);
+
+        using var missing = await client.PutJsonAsync($"/api/projects/{id}/env/MISSING", new { secret = true });
+        await missing.AssertProblemAsync(404);
+        using var newline = await client.PostJsonAsync($"/api/projects/{id}/env", new { key = "A\n", value = "x" });
+        Assert.Equal(["key"], (await newline.AssertFieldErrorsAsync()).Keys);
+    }
+
+    private static async Task<System.Text.Json.JsonElement> VariableOfAsync(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            return (await response.ReadJsonAsync()).GetProperty("variable");
+        }
+    }
+
     [Theory]
     [InlineData("1BAD", "x", "key")]
     [InlineData("PORT", "x", "key")]

@@ -63,6 +63,42 @@ public sealed class IngressHotPathTests : IAsyncLifetime
         Assert.StartsWith("A /x", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("BLOG.LOCALHOST.")]
+    [InlineData("blog.localhost.")]
+    [InlineData("Blog.Localhost.:8080")]
+    public async Task Get_HostWithTrailingDotInAnyCase_ProxiedToTheSameApp(string host)
+    {
+        Table.SetUpstream("blog", 7, 42, $"127.0.0.1:{_upstreamPort}");
+
+        using var response = await _host.GetAsync(host, "/x");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("A /x", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_RouteForAnInternationalName_ReachedThroughItsPunycodeHost()
+    {
+        // Browsers send an internationalised host in its ASCII form: the table keeps routes in that form too.
+        Table.SetUpstream("Bücher", 7, 42, $"127.0.0.1:{_upstreamPort}");
+
+        using var response = await _host.GetAsync("xn--bcher-kva.localhost.", "/x");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("A /x", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("xn--bcher-kva", Assert.Single(Table.Snapshot()).Subdomain);
+    }
+
+    [Fact]
+    public async Task Get_PunycodeHostOfAnUnknownApp_NotFoundPageNamesItsAsciiForm()
+    {
+        using var response = await _host.GetAsync("XN--BCHER-KVA.localhost.", "/");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("XN--BCHER-KVA", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Get_AfterEachTableChange_AnsweredByNewState()
     {
@@ -91,6 +127,12 @@ public sealed class IngressHotPathTests : IAsyncLifetime
     [InlineData("[::1]:80", null)]
     [InlineData("demo.example.com", null)]
     [InlineData("", null)]
+    [InlineData("BLOG.LOCALHOST.", "BLOG")]
+    [InlineData("blog.localhost.:80", "blog")]
+    [InlineData("blog.localhost..", null)]
+    [InlineData("localhost.", null)]
+    [InlineData("bücher.localhost", "xn--bcher-kva")]
+    [InlineData("BÜCHER.localhost.", "xn--bcher-kva")]
     public void MatchSubdomain_HostHeader_AppSubdomainOrNull(string host, string? expected)
     {
         Assert.Equal(expected, Handler.MatchSubdomain(new HostString(host)));

@@ -76,8 +76,31 @@ public class LineHandlingTests
     [Fact]
     public void Masker_OverlappingValues_MasksLongestFirst()
     {
-        var masker = new SecretMasker(["pass", "password123"]);
-        Assert.Equal("*** and ***", masker.Apply("password123 and pass"));
+        var masker = new SecretMasker(["passwd", "passwd-123456"]);
+        Assert.Equal("*** and ***", masker.Apply("passwd-123456 and passwd"));
+    }
+
+    [Theory]
+    [InlineData("12345", false)]
+    [InlineData("abc", false)]
+    [InlineData("", false)]
+    [InlineData("123456", true)]
+    [InlineData("hunter2", true)]
+    public void Masker_ValueLength_OnlySixCharactersOrMoreMasked(string value, bool masked)
+    {
+        var masker = new SecretMasker([value]);
+
+        Assert.Equal(masked ? "x *** y" : $"x {value} y", masker.Apply($"x {value} y"));
+        Assert.Equal(!masked, SecretMasker.IsTooShort(value));
+    }
+
+    [Fact]
+    public void Masker_OnlySecretValuesGiven_PlainTextWithTheSameDigitsUntouched()
+    {
+        // LINES=20000 is a plain setting: its value never reaches the masker, so the log line stays readable.
+        var masker = new SecretMasker(["tok-abcdef-123"]);
+
+        Assert.Equal("line 20000 of burst, token ***", masker.Apply("line 20000 of burst, token tok-abcdef-123"));
     }
 
     [Fact]

@@ -22,6 +22,21 @@ public sealed class VariableRulesTests
     [InlineData("MINIPAAS_ANYTHING", false, false)]
     [InlineData("port", true, false)]
     [InlineData("MINIPAASX", true, false)]
+    [InlineData("A\n", false, false)]
+    [InlineData("API_KEY\n", false, false)]
+    [InlineData("A\r\n", false, false)]
+    [InlineData("\nA", false, false)]
+    [InlineData("DOTNET_STARTUP_HOOKS", true, true)]
+    [InlineData("NODE_OPTIONS", true, true)]
+    [InlineData("JAVA_TOOL_OPTIONS", true, true)]
+    [InlineData("JDK_JAVA_OPTIONS", true, true)]
+    [InlineData("_JAVA_OPTIONS", true, true)]
+    [InlineData("PYTHONSTARTUP", true, true)]
+    [InlineData("PERL5OPT", true, true)]
+    [InlineData("RUBYOPT", true, true)]
+    [InlineData("CORECLR_PROFILER_PATH", true, true)]
+    [InlineData("ENV", true, true)]
+    [InlineData("NODE_ENV", true, false)]
     public void CheckKey_Table_ValidityAndWarning(string key, bool isValid, bool warns)
     {
         var check = VariableRules.CheckKey(key);

@@ -154,17 +154,6 @@ public sealed class VariableSuggesterTests : IDisposable
         Assert.Equal("read by process.env (server.js:1)", missing[0].Reason);
     }
 
-    [Theory]
-    [InlineData("SECRET_KEY", true)]
-    [InlineData("API_KEY", true)]
-    [InlineData("GITHUB_TOKEN", true)]
-    [InlineData("DB_PASSWORD", true)]
-    [InlineData("KEY_ID", true)]
-    [InlineData("MONKEY_COUNT", false)]
-    [InlineData("DATABASE_URL", false)]
-    [InlineData("PORT", false)]
-    public void LooksSecret_Table(string key, bool secret) => Assert.Equal(secret, VariableSuggestion.LooksSecret(key));
-
     [Fact]
     public void GenerateSecretValue_StrongAndPlain()
     {

@@ -33,8 +33,11 @@ public sealed class VariablesBrowserTests(DeployAppFixture app, BrowserFixture b
         await page.GetByTestId("apply-paste").ClickAsync();
 
         await Assertions.Expect(page.GetByTestId("variables-message")).ToContainTextAsync("2 variable(s) saved, 1 refused");
-        await Assertions.Expect(page.GetByTestId("value-GREETING")).ToHaveTextAsync("••••••••");
-        Assert.DoesNotContain("hello", await page.GetByTestId("variables-table").InnerTextAsync(), StringComparison.Ordinal);
+        // Plain settings by the secret rule are shown as they are; one marked secret is masked until revealed.
+        await Assertions.Expect(page.GetByTestId("value-GREETING")).ToHaveTextAsync("hello");
+        await page.GetByTestId("secret-PEM").Locator("input").CheckAsync();
+        await Assertions.Expect(page.GetByTestId("value-PEM")).ToHaveTextAsync("••••••••");
+        Assert.DoesNotContain("line one", await page.GetByTestId("variables-table").InnerTextAsync(), StringComparison.Ordinal);
         await page.GetByTestId("reveal-PEM").ClickAsync();
         await Assertions.Expect(page.GetByTestId("value-PEM")).ToHaveTextAsync("line one\nline two");
 
@@ -56,7 +59,10 @@ public sealed class VariablesBrowserTests(DeployAppFixture app, BrowserFixture b
         Assert.True(outcome.Status == DeploymentStatus.Running, outcome.FailureReason);
         var environment = await WaitForServedEnvironmentAsync(subdomain, "GREETING=hello");
         Assert.Contains("\0PEM=line one\nline two\0", "\0" + environment, StringComparison.Ordinal);
-        Assert.Equal(["PEM", "GREETING"], (await app.Get<ProjectVariables>().ListAuditAsync(projectId)).Select(a => a.Key).Order(StringComparer.Ordinal).Reverse());
+        Assert.Equal(
+            [("GREETING", "created"), ("PEM", "created"), ("PEM", "secret on")],
+            (await app.Get<ProjectVariables>().ListAuditAsync(projectId)).Select(a => (a.Key, a.Action))
+                .OrderBy(a => a.Key, StringComparer.Ordinal).ThenBy(a => a.Action, StringComparer.Ordinal));
     }
 
     [Fact]

@@ -76,6 +76,60 @@ public sealed class VariablesEditorTests(DeployAppFixture app) : IClassFixture<D
     }
 
     [Fact]
+    public async Task ToggleSecret_PlainSettingShownSecretMasked_FlagStoredAndShortSecretWarned()
+    {
+        var projectId = await ProjectAsync("eds");
+        await Store.SetManyAsync(projectId, [new("LINES", "20000"), new("API_TOKEN", "tok-abcdef-123"), new("PIN_SECRET", "4711")], "tests");
+        var editor = _ctx.Render<VariablesEditor>(p => p.Add(e => e.ProjectId, projectId));
+
+        editor.WaitForAssertion(() => Assert.Equal("20000", editor.Find("[data-testid=value-LINES]").TextContent));
+        Assert.Equal("••••••••", editor.Find("[data-testid=value-API_TOKEN]").TextContent);
+        Assert.Empty(editor.FindAll("[data-testid=reveal-LINES]"));
+        Assert.Contains("cannot be masked", editor.Find("[data-testid=short-secret-PIN_SECRET]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(editor.FindAll("[data-testid=short-secret-API_TOKEN]"));
+        Assert.Empty(editor.FindAll("[data-testid=short-secret-LINES]"));
+
+        await editor.InvokeAsync(() => editor.Find("[data-testid=secret-LINES] input").Change(true));
+
+        editor.WaitForAssertion(() => Assert.Equal("••••••••", editor.Find("[data-testid=value-LINES]").TextContent));
+        Assert.True((await Store.ListAsync(projectId)).Single(v => v.Key == "LINES").IsSecret);
+        Assert.DoesNotContain("20000", editor.Find("[data-testid=variables-table]").TextContent, StringComparison.Ordinal);
+
+        await editor.InvokeAsync(() => editor.Find("[data-testid=secret-API_TOKEN] input").Change(false));
+
+        editor.WaitForAssertion(() => Assert.Equal("tok-abcdef-123", editor.Find("[data-testid=value-API_TOKEN]").TextContent));
+        Assert.False((await Store.ListAsync(projectId)).Single(v => v.Key == "API_TOKEN").IsSecret);
+        Assert.Equal(["secret off", "secret on"], (await Store.ListAuditAsync(projectId)).Take(2).Select(a => a.Action));
+    }
+
+    [Fact]
+    public async Task Add_SecretFlagFollowsTheRuleWhileTyping_ShortSecretWarnedAndChoiceSaved()
+    {
+        var projectId = await ProjectAsync("edf");
+        var editor = _ctx.Render<VariablesEditor>(p => p.Add(e => e.ProjectId, projectId));
+        editor.WaitForAssertion(() => editor.Find("[data-testid=variables-empty]"));
+        editor.Find("[data-testid=add-variable]").Click();
+
+        editor.WaitForElement("input[data-testid=variable-key]").Input("DATABASE_URL");
+        editor.WaitForElement("textarea[data-testid=variable-value]").Input("postgres://db/app");
+        editor.WaitForAssertion(() => Assert.False(editor.Find("[data-testid=variable-secret] input").HasAttribute("checked")));
+        editor.Find("textarea[data-testid=variable-value]").Input("postgres://app:pw@db/app");
+        editor.WaitForAssertion(() => Assert.True(editor.Find("[data-testid=variable-secret] input").HasAttribute("checked")));
+        Assert.Empty(editor.FindAll("[data-testid=variable-short-secret-warning]"));
+
+        editor.Find("input[data-testid=variable-key]").Input("API_TOKEN");
+        editor.Find("textarea[data-testid=variable-value]").Input("abc");
+        editor.WaitForAssertion(() => Assert.Contains("cannot be masked", editor.Find("[data-testid=variable-short-secret-warning]").TextContent, StringComparison.Ordinal));
+        // The user decides: a token kept as a plain setting is saved so, and the warning goes.
+        editor.Find("[data-testid=variable-secret] input").Change(false);
+        editor.WaitForAssertion(() => Assert.Empty(editor.FindAll("[data-testid=variable-short-secret-warning]")));
+        ClickWhenEnabled(editor, "[data-testid=save-variable]");
+
+        editor.WaitForAssertion(() => Assert.Contains("API_TOKEN saved", editor.Find("[data-testid=variables-message]").TextContent, StringComparison.Ordinal));
+        Assert.False(Assert.Single(await Store.ListAsync(projectId)).IsSecret);
+    }
+
+    [Fact]
     public async Task Add_InvalidThenValidKey_FieldErrorThenSavedWithWarning()
     {
         var projectId = await ProjectAsync("eda");

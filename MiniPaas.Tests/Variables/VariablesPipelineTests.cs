@@ -21,7 +21,8 @@ public sealed class VariablesPipelineTests(DeployAppFixture app) : IClassFixture
     {
         var projectId = await app.CreateProjectAsync(repo, subdomain);
         var variables = app.Get<ProjectVariables>();
-        var set = await variables.SetManyAsync(projectId, [new("BUILD_FLAG", BuildValue), new("RUNTIME_ONLY", "runtime-secret")], "tests");
+        // Marked secret explicitly: by their keys alone they would be plain settings, shown in logs as they are.
+        var set = await variables.SetManyAsync(projectId, [new VariableInput("BUILD_FLAG", BuildValue, IsSecret: true), new VariableInput("RUNTIME_ONLY", "runtime-secret", IsSecret: true)], "tests");
         Assert.True(set.Succeeded, set.Error);
         Assert.True(await variables.SetBuildTimeAsync(projectId, "BUILD_FLAG", true, "tests"));
         return projectId;
@@ -80,6 +81,55 @@ public sealed class VariablesPipelineTests(DeployAppFixture app) : IClassFixture
         Assert.Contains(log, l => l.Contains("also *** here", StringComparison.Ordinal));
         Assert.DoesNotContain(log, l => l.Contains("runtime-secret", StringComparison.Ordinal) || l.Contains("built $(id)", StringComparison.Ordinal));
         Assert.DoesNotContain("runtime-secret", outcome.FailureReason ?? "", StringComparison.Ordinal);
+        // MiniPaas's own log (the file the console shares its events with) gives the reason masked, never the raw output.
+        var ownLog = await OwnLogAsync($"\"DeploymentId\":{outcome.Id},");
+        Assert.Contains(ownLog, l => l.Contains($"\"DeploymentId\":{outcome.Id},", StringComparison.Ordinal) && l.Contains("also *** here", StringComparison.Ordinal));
+        Assert.DoesNotContain(ownLog, l => l.Contains("runtime-secret", StringComparison.Ordinal) || l.Contains("built $(id)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Deploy_SecretFlagToggled_BuildAndRuntimeLogsMaskOnlySecrets()
+    {
+        const string token = "tok-abcdef-123";
+        using var repo = await SampleRepo.CreateAsync(new Dictionary<string, string>
+        {
+            ["Dockerfile"] = $$"""
+                FROM {{DockerEngineFixture.BusyboxImage}}
+                ARG LINES
+                ARG API_TOKEN
+                # Unique per run: the engine would otherwise reuse an earlier run's layer, and a cached step prints nothing.
+                ENV RUN_ID={{Guid.NewGuid():N}}
+                RUN ["sh", "-c", "echo \"build: line $LINES of burst, token $API_TOKEN\""]
+                CMD ["sh", "-c", "mkdir -p /www; while true; do echo \"line $LINES of burst, token $API_TOKEN\"; sleep 1; done & exec httpd -f -p $PORT -h /www"]
+                """,
+        });
+        var subdomain = Subdomain("flg");
+        var projectId = await app.CreateProjectAsync(repo, subdomain);
+        var variables = app.Get<ProjectVariables>();
+        // By the rule: LINES is a plain setting, API_TOKEN a secret (LINES has 6 digits: a shorter secret is never masked).
+        Assert.True((await variables.SetManyAsync(projectId, [new("LINES", "120000"), new("API_TOKEN", token)], "tests")).Succeeded);
+        Assert.True(await variables.SetBuildTimeAsync(projectId, "LINES", true, "tests"));
+        Assert.True(await variables.SetBuildTimeAsync(projectId, "API_TOKEN", true, "tests"));
+
+        var first = await app.WaitForOutcomeAsync(projectId, await app.Deployments.DeployAsync(projectId));
+
+        Assert.True(first.Status == DeploymentStatus.Running, first.FailureReason);
+        var buildLog = await BuildLogAsync(first.Id, "build: line 120000");
+        Assert.Contains(buildLog, l => l.Contains("build: line 120000 of burst, token ***", StringComparison.Ordinal));
+        Assert.DoesNotContain(buildLog, l => l.Contains(token, StringComparison.Ordinal));
+        var runtime = await RuntimeLogAsync(first.Id, "line 120000 of burst, token ***");
+        Assert.DoesNotContain(runtime, l => l.Contains(token, StringComparison.Ordinal));
+
+        // Marked secret while the container runs: its later lines mask the value (the masker refreshes within seconds).
+        Assert.True(await variables.SetSecretAsync(projectId, "LINES", true, "tests"));
+        await RuntimeLogAsync(first.Id, "line *** of burst, token ***");
+
+        // A plain setting from the next deployment on (the running one keeps masking what it once masked).
+        Assert.True(await variables.SetSecretAsync(projectId, "API_TOKEN", false, "tests"));
+        var second = await app.WaitForOutcomeAsync(projectId, await app.Deployments.RedeployAsync(projectId, "tests"));
+        Assert.True(second.Status == DeploymentStatus.Running, second.FailureReason);
+        await RuntimeLogAsync(second.Id, $"line *** of burst, token {token}");
+        Assert.DoesNotContain(await RuntimeLogAsync(first.Id, "line *** of burst"), l => l.Contains(token, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -160,6 +210,34 @@ public sealed class VariablesPipelineTests(DeployAppFixture app) : IClassFixture
             await using var db = new MiniPaasDbContext(MiniPaasDbContext.CreateOptions(app.DatabaseConnectionString));
             return (IReadOnlyList<string>)await db.BuildLogs.Where(l => l.DeploymentId == deploymentId).OrderBy(l => l.Seq).Select(l => l.Line).ToListAsync();
         }, lines => lines.Any(l => l.Contains(expected, StringComparison.Ordinal)));
+    }
+
+    // MiniPaas's own log file (compact JSON, one event per line), read while Serilog keeps writing it.
+    private async Task<IReadOnlyList<string>> OwnLogAsync(string expected)
+    {
+        return await PollAsync(async () =>
+        {
+            var lines = new List<string>();
+            foreach (var file in Directory.GetFiles(Path.Combine(app.DataDirectory, "logs"), "minipaas-*.log"))
+            {
+                await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var reader = new StreamReader(stream);
+                lines.AddRange((await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            }
+
+            return (IReadOnlyList<string>)lines;
+        }, lines => lines.Any(l => l.Contains(expected, StringComparison.Ordinal)));
+    }
+
+    // Runtime lines go through the real log attacher, masker and writer: poll until the expected line is stored or in flight.
+    private async Task<IReadOnlyList<string>> RuntimeLogAsync(long deploymentId, string expected)
+    {
+        var lines = await PollAsync(
+            async () => (IReadOnlyList<string>)(await app.Get<MiniPaas.Core.Logs.RuntimeLogQuery>().ReadAsync(
+                new MiniPaas.Core.Logs.RuntimeLogFilter(DeploymentId: deploymentId, Limit: MiniPaas.Core.Logs.RuntimeLogFilter.MaxLimit))).Select(l => l.Text).ToList(),
+            lines => lines.Any(l => l.Contains(expected, StringComparison.Ordinal)));
+        Assert.True(lines.Any(l => l.Contains(expected, StringComparison.Ordinal)), $"No runtime line with '{expected}' in:\n{string.Join('\n', lines.TakeLast(10))}");
+        return lines;
     }
 
     private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)

@@ -144,7 +144,8 @@ public sealed partial class AppIngressHandler : IDisposable
     /// <summary>The subdomain part of a Host header value (port ignored), or empty when it is not an app host.</summary>
     private ReadOnlySpan<char> MatchSubdomain(string? hostValue)
     {
-        var name = HostName(hostValue);
+        // Case is ignored by every comparison below; a trailing dot and Unicode labels are normalised first.
+        var name = HostNames.Normalize(HostName(hostValue));
         if (name.Length <= _hostSuffix.Length
             || !name.EndsWith(_hostSuffix, StringComparison.OrdinalIgnoreCase)
             || _dashboardHosts.Contains(name))

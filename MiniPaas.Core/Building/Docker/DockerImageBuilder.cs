@@ -111,9 +111,8 @@ internal sealed partial class DockerImageBuilder(
         lines.Flush();
         if (lines.Error is not null)
         {
-            var reason = lines.DescribeFailure();
-            LogBuildFailed(logger, imageTag, reason);
-            return new ImageBuildResult(false, imageTag, reason);
+            LogBuildFailed(logger, imageTag);
+            return new ImageBuildResult(false, imageTag, lines.DescribeFailure());
         }
 
         LogBuildSucceeded(logger, imageTag);
@@ -123,7 +122,7 @@ internal sealed partial class DockerImageBuilder(
     private ImageBuildResult Fail(string imageTag, IProgress<BuildOutputLine> output, string reason)
     {
         output.Report(new BuildOutputLine(reason, IsError: true));
-        LogBuildFailed(logger, imageTag, reason);
+        LogBuildFailed(logger, imageTag);
         return new ImageBuildResult(false, imageTag, reason);
     }
 
@@ -138,8 +137,10 @@ internal sealed partial class DockerImageBuilder(
     [LoggerMessage(Level = LogLevel.Information, Message = "Built image {ImageTag}")]
     private static partial void LogBuildSucceeded(ILogger logger, string imageTag);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Build of {ImageTag} failed: {Reason}")]
-    private static partial void LogBuildFailed(ILogger logger, string imageTag, string reason);
+    // Without the reason: it quotes the build's output, which may print secrets, and only the deployment pipeline knows the
+    // project's secrets to mask them (it logs the masked reason itself).
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Build of {ImageTag} failed")]
+    private static partial void LogBuildFailed(ILogger logger, string imageTag);
 
     /// <summary>Turns the engine's JSON messages into ordered lines and remembers what a failure explanation needs.</summary>
     private sealed class BuildOutputReader(IProgress<BuildOutputLine> output)

@@ -404,6 +404,10 @@ namespace MiniPaas.Core.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("is_build_time");
 
+                    b.Property<bool>("IsSecret")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_secret");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasColumnType("text")

@@ -6,7 +6,7 @@ using MiniPaas.Web.Api.Contracts;
 
 namespace MiniPaas.Web.Api.Endpoints;
 
-/// <summary><c>/api/projects/{id}/env</c>: a project's variables (masked unless <c>?reveal=true</c>) and suggestions from its repository.</summary>
+/// <summary><c>/api/projects/{id}/env</c>: a project's variables (secrets masked unless <c>?reveal=true</c>) and suggestions from its repository.</summary>
 internal static class EnvEndpoints
 {
     public static RouteGroupBuilder MapEnvEndpoints(this RouteGroupBuilder api)
@@ -46,7 +46,7 @@ internal static class EnvEndpoints
         }
 
         var existed = (await variables.ListAsync(id, ct)).Any(v => v.Key == input.Key);
-        var outcome = await SetAsync(id, input.Key, input.Value, variables, request.HttpContext, reveal, ct);
+        var outcome = await SetAsync(id, input.Key, input, variables, request.HttpContext, reveal, ct);
         return outcome switch
         {
             { Change: { } change } when existed => TypedResults.Ok(change),
@@ -75,7 +75,9 @@ internal static class EnvEndpoints
             return ApiResults.Invalid("key", $"The body's key '{input.Key}' differs from the key in the path '{key}'; leave it out or make them equal.");
         }
 
-        var outcome = await SetAsync(id, key, input.Value, variables, request.HttpContext, reveal, ct);
+        var outcome = input is { Value: null, Secret: { } secret }
+            ? await SetSecretAsync(id, key, secret, variables, request.HttpContext, reveal, ct)
+            : await SetAsync(id, key, input, variables, request.HttpContext, reveal, ct);
         return outcome switch
         {
             { Change: { } change } => TypedResults.Ok(change),
@@ -121,10 +123,23 @@ internal static class EnvEndpoints
 
     private sealed record SetOutcome(EnvVarChangeDto? Change, ValidationProblem? Invalid, ProblemHttpResult? Problem);
 
+    private static async Task<SetOutcome> SetSecretAsync(
+        long projectId, string key, bool secret, ProjectVariables variables, HttpContext context, bool reveal, CancellationToken ct)
+    {
+        if (!await variables.SetSecretAsync(projectId, key, secret, ApiResults.Actor(context.User), ct))
+        {
+            return new SetOutcome(null, null, ApiResults.NotFound($"Project {projectId} has no variable '{key}'."));
+        }
+
+        var saved = (await variables.ListAsync(projectId, ct)).Single(v => v.Key == key);
+        return new SetOutcome(new EnvVarChangeDto(EnvVarDto.From(saved, reveal), []), null, null);
+    }
+
     // The same rules as the dashboard's editor, checked first so each problem is reported at its field.
     private static async Task<SetOutcome> SetAsync(
-        long projectId, string? key, string? value, ProjectVariables variables, HttpContext context, bool reveal, CancellationToken ct)
+        long projectId, string? key, EnvVarInput input, ProjectVariables variables, HttpContext context, bool reveal, CancellationToken ct)
     {
+        var value = input.Value;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (VariableRules.CheckKey(key).Error is { } keyError)
         {
@@ -141,7 +156,7 @@ internal static class EnvEndpoints
             return new SetOutcome(null, ApiResults.Invalid(errors), null);
         }
 
-        var result = await variables.SetAsync(projectId, key!, value!, ApiResults.Actor(context.User), ct);
+        var result = await variables.SetAsync(projectId, new VariableInput(key!, value!, input.Secret), ApiResults.Actor(context.User), ct);
         if (!result.Succeeded)
         {
             return new SetOutcome(null, null, ApiResults.Conflict(result.Error ?? "The variable could not be saved."));

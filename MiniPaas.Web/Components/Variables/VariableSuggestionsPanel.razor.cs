@@ -109,7 +109,7 @@ public sealed partial class VariableSuggestionsPanel(ProjectSuggestions suggesti
     {
         var open = _scan?.Suggestions ?? [];
         var values = open.Where(s => s.SuggestedValue is not null || s.IsSecretLike)
-            .Select(s => new KeyValuePair<string, string>(s.Key, s.SuggestedValue ?? VariableSuggestion.GenerateSecretValue()))
+            .Select(s => new VariableInput(s.Key, s.SuggestedValue ?? VariableSuggestion.GenerateSecretValue()))
             .ToList();
         var needValue = open.Count - values.Count;
         await SaveAsync(values);
@@ -119,7 +119,7 @@ public sealed partial class VariableSuggestionsPanel(ProjectSuggestions suggesti
         }
     }
 
-    private async Task SaveAsync(List<KeyValuePair<string, string>> values)
+    private async Task SaveAsync(List<VariableInput> values)
     {
         if (values.Count == 0)
         {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.JSInterop;
 using MiniPaas.Core.Deploying;
+using MiniPaas.Core.Logs;
 using MiniPaas.Core.Projects;
 using MiniPaas.Core.Variables;
 using MudBlazor;
@@ -9,7 +10,7 @@ using MudBlazor;
 namespace MiniPaas.Web.Components.Variables;
 
 /// <summary>
-/// Edits one project's environment variables: masked values with reveal and copy, add/edit/delete validated at the field,
+/// Edits one project's environment variables: secrets masked with reveal (plain settings shown), a secret flag per row, copy, add/edit/delete validated at the field,
 /// paste a <c>.env</c> with a preview of what changes, download as <c>.env</c>, and a redeploy banner when the variables
 /// changed after the running deployment started.
 /// </summary>
@@ -24,6 +25,13 @@ public sealed partial class VariablesEditor(
     private const string BuildTimeHelp =
         "Needed at build time: also passed to the image build as a build argument (a generated Dockerfile declares ARG for it; " +
         "your own Dockerfile needs `ARG NAME`). Build arguments can be read back from the image's history: mark only what the build needs.";
+
+    private const string SecretHelp =
+        "Secret: masked in build logs, runtime logs and failure reasons, and here until revealed. Plain settings (LINES=20000, " +
+        "NODE_ENV=production) are shown as they are, so logs that print the same text stay readable.";
+
+    private static readonly string ShortSecretWarning =
+        $"Shorter than {SecretMasker.MinimumLength} characters: this secret cannot be masked in logs (masking every occurrence of so short a text would garble them). Use a longer value.";
 
     private readonly CancellationTokenSource _disposed = new();
     private readonly HashSet<string> _revealed = new(StringComparer.Ordinal);
@@ -103,6 +111,7 @@ public sealed partial class VariablesEditor(
         var buildTime = variables.Where(v => v.IsBuildTime).Select(v => v.Key).ToHashSet(StringComparer.Ordinal);
         var audit = await store.ListAuditAsync(ProjectId, ct: _disposed.Token);
         return audit.Any(a => a.At > since
+            && a.Action is not (ProjectVariables.SecretOnAction or ProjectVariables.SecretOffAction)
             && (a.Action is ProjectVariables.BuildTimeOnAction or ProjectVariables.BuildTimeOffAction || buildTime.Contains(a.Key)));
     }
 
@@ -133,7 +142,7 @@ public sealed partial class VariablesEditor(
     private void StartEdit(ProjectVariable variable)
     {
         _pasting = false;
-        _editing = new EditModel { Key = variable.Key, Value = variable.Value ?? "" };
+        _editing = new EditModel { Key = variable.Key, Value = variable.Value ?? "", IsSecret = variable.IsSecret };
     }
 
     private async Task SaveAsync()
@@ -152,7 +161,8 @@ public sealed partial class VariablesEditor(
         _busy = true;
         try
         {
-            var result = await store.SetAsync(ProjectId, _editing.Key, _editing.Value ?? "", _actor, _disposed.Token);
+            // The flag as the form showed it: for a new variable, the rule's default unless the user changed it.
+            var result = await store.SetAsync(ProjectId, new VariableInput(_editing.Key, _editing.Value ?? "", _editing.EffectiveIsSecret), _actor, _disposed.Token);
             if (!result.Succeeded)
             {
                 Show(result.Error!, Severity.Error);
@@ -315,11 +325,34 @@ public sealed partial class VariablesEditor(
             }
             else
             {
-                var secret = isBuildTime && VariableSuggestion.LooksSecret(key);
+                var secret = isBuildTime && SecretRule.KeyLooksSecret(key);
                 Show(!isBuildTime ? $"{key} now reaches the container only."
                     : secret ? $"{key} is now passed to the image build as well (ARG {key}). It looks like a secret: build arguments can be read back from the image's history."
                     : $"{key} is now passed to the image build as well (ARG {key}).",
                     secret ? Severity.Warning : Severity.Success);
+            }
+
+            await LoadAsync();
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task SetSecretAsync(string key, bool isSecret)
+    {
+        _busy = true;
+        try
+        {
+            if (!await store.SetSecretAsync(ProjectId, key, isSecret, _actor, _disposed.Token))
+            {
+                Show($"{key} no longer exists.", Severity.Error);
+            }
+            else
+            {
+                _revealed.Remove(key);
+                Show(isSecret ? $"{key} is now a secret: masked in logs and here." : $"{key} is now a plain setting: shown in logs and here as it is.", Severity.Success);
             }
 
             await LoadAsync();
@@ -394,5 +427,10 @@ public sealed partial class VariablesEditor(
         public bool IsNew { get; init; }
 
         public bool IsBuildTime { get; set; }
+
+        /// <summary>Null until the user decides: a new variable then follows <see cref="SecretRule"/> as key and value are typed.</summary>
+        public bool? IsSecret { get; set; }
+
+        public bool EffectiveIsSecret => IsSecret ?? SecretRule.LooksSecret(Key ?? "", Value);
     }
 }
