@@ -55,6 +55,37 @@ public static class DatabaseFaults
         return false;
     }
 
+    /// <summary>A foreign-key violation: the rows name a deployment or project that was deleted (every such row fails alike).</summary>
+    public static bool IsMissingReference(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException postgres)
+            {
+                return postgres.SqlState == PostgresErrorCodes.ForeignKeyViolation;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A short reason for logs: PostgreSQL's message (never its detail, which may quote the refused row's values), else the
+    /// exception's type.
+    /// </summary>
+    public static string Describe(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException postgres)
+            {
+                return $"{postgres.SqlState}: {postgres.MessageText}";
+            }
+        }
+
+        return exception?.GetType().Name ?? "unknown";
+    }
+
     /// <summary>
     /// <paramref name="exception"/> as a <see cref="DatabaseUnavailableException"/> when <see cref="IsUnavailable"/>; otherwise
     /// null. The message is for people: no connection string, no server detail beyond what Npgsql says.
