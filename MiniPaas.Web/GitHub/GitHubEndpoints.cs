@@ -129,7 +129,7 @@ public static class GitHubEndpoints
         catch (Exception ex) when (DatabaseFaults.IsUnavailable(ex))
         {
             // Nothing of this delivery was committed, so GitHub's redelivery is handled as new.
-            http.Response.Headers.RetryAfter = DatabaseFaults.RetryAfter.TotalSeconds.ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers.RetryAfter = DatabaseFaults.RetryAfter.TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
             return Results.Text("The database is unavailable; nothing was recorded. Redeliver later.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
