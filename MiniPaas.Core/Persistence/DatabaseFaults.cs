@@ -83,6 +83,15 @@ public static class DatabaseFaults
             }
         }
 
+        // Npgsql's own messages name the address at most ("Failed to connect to 127.0.0.1:5432"), never credentials.
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is NpgsqlException npgsql)
+            {
+                return npgsql.Message;
+            }
+        }
+
         return exception?.GetType().Name ?? "unknown";
     }
 

@@ -1,3 +1,4 @@
+using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -7,6 +8,8 @@ using MiniPaas.Core.Logs;
 using MiniPaas.Core.Persistence;
 using MiniPaas.Tests.Shared;
 using MiniPaas.Tests.Shared.Fakes;
+using MiniPaas.Web.Components.Logs;
+using MudBlazor.Services;
 
 namespace MiniPaas.Tests.Logs;
 
@@ -50,6 +53,10 @@ public sealed class LogWriterPoisonTests : IAsyncLifetime
             Assert.Equal(0, await StoredBuildLinesAsync(doomed));
             Assert.Empty(await recorder.ReadAsync(doomed));
             Assert.Equal("after the poison batch", (await recorder.ReadAsync(other))[^1].Text);
+            await using var ui = new BunitContext();
+            ui.Services.AddMudServices();
+            ui.Services.AddLogStorageForComponents(buildLogs: recorder);
+            Assert.Equal("50", ui.Render<LogStorageCard>().Find("[data-testid=build-lines-rejected]").TextContent.Trim());
         }
         finally
         {
