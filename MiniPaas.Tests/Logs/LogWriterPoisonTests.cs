@@ -56,6 +56,7 @@ public sealed class LogWriterPoisonTests : IAsyncLifetime
             await using var ui = new BunitContext();
             ui.Services.AddMudServices();
             ui.Services.AddLogStorageForComponents(buildLogs: recorder);
+            ui.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: false));
             Assert.Equal("50", ui.Render<LogStorageCard>().Find("[data-testid=build-lines-rejected]").TextContent.Trim());
         }
         finally
