@@ -16,6 +16,7 @@ public sealed partial class DatabaseAvailability(DatabaseConnection connection, 
 
     private readonly Lock _gate = new();
     private bool _isAvailable = true;
+    private long _version;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>False from the first failure seen (or check failed) until a check succeeds again.</summary>
@@ -39,17 +40,29 @@ public sealed partial class DatabaseAvailability(DatabaseConnection connection, 
         }
     }
 
-    /// <summary>Completes with the new state as soon as <see cref="IsAvailable"/> differs from <paramref name="seen"/>.</summary>
-    public async Task<bool> WaitForChangeAsync(bool seen, CancellationToken ct)
+    /// <summary>The state now, with its version.</summary>
+    public DatabaseAvailabilityState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new(_isAvailable, _version);
+            }
+        }
+    }
+
+    /// <summary>Completes with the state as soon as its version differs from <paramref name="seenVersion"/> (a quick down-and-up counts).</summary>
+    public async Task<DatabaseAvailabilityState> WaitForChangeAsync(long seenVersion, CancellationToken ct)
     {
         while (true)
         {
             Task changed;
             lock (_gate)
             {
-                if (_isAvailable != seen)
+                if (_version != seenVersion)
                 {
-                    return _isAvailable;
+                    return new(_isAvailable, _version);
                 }
 
                 changed = _changed.Task;
@@ -76,7 +89,18 @@ public sealed partial class DatabaseAvailability(DatabaseConnection connection, 
             try
             {
                 Set(await connection.IsReachableAsync(stoppingToken).ConfigureAwait(false));
-                await Task.Delay(IsAvailable ? CheckWhileUp : CheckWhileDown, timeProvider, stoppingToken).ConfigureAwait(false);
+                Task changed;
+                bool isAvailable;
+                lock (_gate)
+                {
+                    changed = _changed.Task;
+                    isAvailable = _isAvailable;
+                }
+
+                // A report wakes the check at once: it confirms the outage, or clears a failure that was only one connection's.
+                var delay = Task.Delay(isAvailable ? CheckWhileUp : CheckWhileDown, timeProvider, stoppingToken);
+                await Task.WhenAny(delay, changed).ConfigureAwait(false);
+                stoppingToken.ThrowIfCancellationRequested();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -96,6 +120,7 @@ public sealed partial class DatabaseAvailability(DatabaseConnection connection, 
             }
 
             _isAvailable = available;
+            _version++;
             changed = _changed;
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
@@ -118,3 +143,6 @@ public sealed partial class DatabaseAvailability(DatabaseConnection connection, 
     [LoggerMessage(Level = LogLevel.Information, Message = "The database is available again")]
     private static partial void LogBack(ILogger logger);
 }
+
+/// <summary>Whether the database answers, and a version that grows with every change of it.</summary>
+public readonly record struct DatabaseAvailabilityState(bool IsAvailable, long Version);

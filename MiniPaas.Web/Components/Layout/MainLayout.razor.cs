@@ -23,24 +23,26 @@ public sealed partial class MainLayout(IJSRuntime js, DatabaseAvailability datab
 
     protected override void OnInitialized()
     {
-        _isDatabaseAvailable = database.IsAvailable;
+        var state = database.State;
+        _isDatabaseAvailable = state.IsAvailable;
         if (RendererInfo.IsInteractive)
         {
-            _watchDatabase = WatchDatabaseAsync(_disposed.Token);
+            _watchDatabase = WatchDatabaseAsync(state.Version, _disposed.Token);
         }
     }
 
-    private async Task WatchDatabaseAsync(CancellationToken ct)
+    private async Task WatchDatabaseAsync(long version, CancellationToken ct)
     {
         try
         {
             while (true)
             {
-                var isAvailable = await database.WaitForChangeAsync(_isDatabaseAvailable, ct);
+                var state = await database.WaitForChangeAsync(version, ct);
+                version = state.Version;
                 await InvokeAsync(() =>
                 {
-                    _isDatabaseAvailable = isAvailable;
-                    if (isAvailable)
+                    _isDatabaseAvailable = state.IsAvailable;
+                    if (state.IsAvailable)
                     {
                         // The page failed (or would have) without its data: render it afresh now that it can load.
                         _pageBoundary?.Recover();
