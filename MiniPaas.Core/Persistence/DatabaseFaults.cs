@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Npgsql;
 
 namespace MiniPaas.Core.Persistence;
@@ -15,7 +14,8 @@ public static class DatabaseFaults
 
     /// <summary>
     /// <paramref name="exception"/> (or one of its causes) says PostgreSQL cannot be reached now: refused or broken connection,
-    /// server shutting down or starting, too many connections, pool timeout, or a <see cref="DatabaseUnavailableException"/>.
+    /// server shutting down or starting, too many connections, pool timeout (all as Npgsql reports them), or a
+    /// <see cref="DatabaseUnavailableException"/>.
     /// </summary>
     public static bool IsUnavailable(Exception? exception)
     {
@@ -27,9 +27,8 @@ public static class DatabaseFaults
                     return true;
                 case PostgresException postgres:
                     return IsUnavailableState(postgres.SqlState);
+                // Socket, I/O and timeout errors count only inside Npgsql's (IsTransient): on their own they may be GitHub's or the engine's.
                 case NpgsqlException { IsTransient: true }:
-                case SocketException:
-                case TimeoutException:
                     return true;
             }
         }

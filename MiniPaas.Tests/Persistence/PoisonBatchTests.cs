@@ -107,6 +107,8 @@ public sealed class PoisonBatchTests
         Assert.True(DatabaseFaults.IsUnavailable(wrapped));
         Assert.IsType<DatabaseUnavailableException>(DatabaseFaults.AsUnavailable(wrapped));
         Assert.Null(DatabaseFaults.AsUnavailable(new InvalidOperationException("a bug")));
+        // A network error of another system (GitHub, the engine) is not the database's.
+        Assert.False(DatabaseFaults.IsUnavailable(new HttpRequestException("github unreachable", new SocketException((int)SocketError.ConnectionRefused))));
         Assert.Equal("23505: duplicate key", DatabaseFaults.Describe(new Microsoft.EntityFrameworkCore.DbUpdateException("x", refused)));
     }
 }
