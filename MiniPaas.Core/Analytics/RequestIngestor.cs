@@ -9,7 +9,8 @@ namespace MiniPaas.Core.Analytics;
 /// <summary>
 /// Drains <see cref="RequestCapture"/> into PostgreSQL in batches (<c>BatchSize</c> rows or <c>FlushInterval</c>, whichever
 /// comes first). A batch that fails is kept and retried with backoff until it is stored — meanwhile new requests wait in
-/// the capture buffer, and only what overflows that buffer is lost (and counted there).
+/// the capture buffer, and only what overflows that buffer is lost (and counted there). Rows the database refuses for good
+/// are split out and dropped (<see cref="PoisonBatch"/>, counted in <see cref="Rejected"/>).
 /// </summary>
 public sealed partial class RequestIngestor(
     RequestCapture capture,
@@ -31,10 +32,14 @@ public sealed partial class RequestIngestor(
     private static readonly TimeSpan MaxPollInterval = TimeSpan.FromMilliseconds(100);
     private long _written;
     private long _failedAttempts;
+    private long _rejected;
     private string? _lastError;
 
     /// <summary>Requests stored since start-up.</summary>
     public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>Requests dropped because the database refused them for good, since start-up.</summary>
+    public long Rejected => Interlocked.Read(ref _rejected);
 
     /// <summary>Write attempts that failed (each is retried) since start-up.</summary>
     public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
@@ -113,25 +118,14 @@ public sealed partial class RequestIngestor(
         {
             try
             {
-                // After a failure the commit may have happened without us hearing back: never store a batch twice.
-                if (isRetry && await writer.IsStoredAsync(batch[0], ct).ConfigureAwait(false))
-                {
-                    Interlocked.Add(ref _written, batch.Count);
-                    Volatile.Write(ref _lastError, null);
-                    return;
-                }
-
-                var rollups = await writer.WriteAsync(batch, settings.CopyThreshold, ct).ConfigureAwait(false);
-                Interlocked.Add(ref _written, batch.Count);
+                var count = batch.Count;
+                var checkStored = isRetry;
+                await PoisonBatch.SaveAsync(batch, (part, token) => WriteAsync(part, settings, checkStored, token), r => r.ProjectId, Stored, Reject, ct)
+                    .ConfigureAwait(false);
                 Volatile.Write(ref _lastError, null);
                 if (isRetry)
                 {
-                    LogRecovered(batch.Count);
-                }
-
-                foreach (var rollup in rollups)
-                {
-                    feed.Publish(rollup.ProjectId, rollup);
+                    LogRecovered(count);
                 }
 
                 return;
@@ -166,6 +160,33 @@ public sealed partial class RequestIngestor(
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
         }
     }
+
+    // Each part is one transaction: when its first row is stored, all of it is.
+    private async Task WriteAsync(IReadOnlyList<RequestRow> rows, AnalyticsOptions settings, bool checkStored, CancellationToken ct)
+    {
+        // After a failure the commit may have happened without us hearing back: never store rows twice.
+        if (checkStored && await writer.IsStoredAsync(rows[0], ct).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        foreach (var rollup in await writer.WriteAsync(rows, settings.CopyThreshold, ct).ConfigureAwait(false))
+        {
+            feed.Publish(rollup.ProjectId, rollup);
+        }
+    }
+
+    private void Stored(IReadOnlyList<RequestRow> rows) => Interlocked.Add(ref _written, rows.Count);
+
+    // Rows PostgreSQL refuses for good (a value it cannot store) are dropped so that they cannot hold back every later request.
+    private void Reject(IReadOnlyList<RequestRow> rows, Exception refusal)
+    {
+        Interlocked.Add(ref _rejected, rows.Count);
+        LogRejected(rows.Count, DatabaseFaults.Describe(refusal));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {Count} requests: the database refused them ({Reason})")]
+    private partial void LogRejected(int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storing {Count} requests failed; retrying in {Delay}: {Error}")]
     private partial void LogWriteFailed(int count, TimeSpan delay, string error);

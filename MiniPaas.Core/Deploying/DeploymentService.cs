@@ -193,6 +193,19 @@ public sealed class DeploymentService(
             throw new DeploymentException($"Project {projectId} does not exist.");
         }
 
+        var deployment = AddQueued(db, projectId, trigger, triggeredBy, commitSha, rollbackOf);
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        Enqueue(deployment);
+        return deployment.Id;
+    }
+
+    /// <summary>
+    /// Adds a queued deployment row to <paramref name="db"/> without saving it, so a caller can save it in the same transaction
+    /// as its own rows (the webhook's delivery, an auto-deploy claim); once committed, <see cref="Enqueue"/> starts it.
+    /// </summary>
+    public DeploymentRecord AddQueued(MiniPaasDbContext db, long projectId, string trigger, string? triggeredBy, string? commitSha, long? rollbackOf = null)
+    {
+        ArgumentNullException.ThrowIfNull(db);
         var deployment = new DeploymentRecord
         {
             ProjectId = projectId,
@@ -204,10 +217,15 @@ public sealed class DeploymentService(
             CreatedAt = timeProvider.GetUtcNow(),
         };
         db.Deployments.Add(deployment);
-        await db.SaveChangesAsync(ct).ConfigureAwait(false);
-        await status.SetStatusAsync(deployment.Id, DeploymentStatus.Queued, ct: ct).ConfigureAwait(false);
-        queue.Enqueue(new DeployRequest(projectId, deployment.Id));
-        return deployment.Id;
+        return deployment;
+    }
+
+    /// <summary>Tells viewers about a saved queued deployment and hands it to the build queue. Touches no database, so it cannot fail halfway.</summary>
+    public void Enqueue(DeploymentRecord saved)
+    {
+        ArgumentNullException.ThrowIfNull(saved);
+        status.Announce(saved);
+        queue.Enqueue(new DeployRequest(saved.ProjectId, saved.Id));
     }
 
     private async Task<DeploymentRecord?> LatestHealthyAsync(long projectId, CancellationToken ct)

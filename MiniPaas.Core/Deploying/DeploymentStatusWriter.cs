@@ -45,9 +45,16 @@ public sealed class DeploymentStatusWriter(
         var deployment = await db.Deployments.SingleAsync(d => d.Id == deploymentId, ct).ConfigureAwait(false);
         update(deployment);
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        Announce(deployment);
+        return deployment;
+    }
+
+    /// <summary>Tells live viewers the status of a row someone else saved (e.g. inside a caller's transaction).</summary>
+    public void Announce(DeploymentRecord deployment)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
         feed.Publish(deployment.ProjectId, new DeploymentStatusChanged(
             _sequence.Next(), deployment.ProjectId, deployment.Id, deployment.Status, deployment.FailureReason, timeProvider.GetUtcNow()));
-        return deployment;
     }
 
     /// <summary>True for statuses a deployment never leaves by itself.</summary>

@@ -11,6 +11,8 @@ namespace MiniPaas.Core.GitHub;
 /// <summary>
 /// Auto-deploy for machines GitHub cannot reach: every <see cref="GitHubOptions.PollInterval"/>, <c>git ls-remote</c> the
 /// tracked branch of each auto-deploy project without a webhook, and deploy the head when no deployment has built it yet.
+/// Projects with a webhook are polled too, every <see cref="GitHubOptions.WebhookSafetyPollInterval"/>, so a lost delivery
+/// is deployed late rather than never (the (project, commit) claim keeps it to one deployment either way).
 /// One failing repository is recorded on its project and never stops the loop.
 /// </summary>
 public sealed partial class BranchPoller(
@@ -24,11 +26,20 @@ public sealed partial class BranchPoller(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The first safety round comes one interval after start: webhooks are the normal path, polling them is the net.
+        var nextSafetyRound = timeProvider.GetUtcNow() + options.CurrentValue.WebhookSafetyPollInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await PollOnceAsync(stoppingToken).ConfigureAwait(false);
+                var now = timeProvider.GetUtcNow();
+                var includeWebhookProjects = now >= nextSafetyRound;
+                if (includeWebhookProjects)
+                {
+                    nextSafetyRound = now + options.CurrentValue.WebhookSafetyPollInterval;
+                }
+
+                await PollOnceAsync(includeWebhookProjects, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -52,15 +63,18 @@ public sealed partial class BranchPoller(
         }
     }
 
-    /// <summary>One round over every auto-deploy project without a webhook; returns the deployments it started.</summary>
-    public async Task<IReadOnlyList<long>> PollOnceAsync(CancellationToken ct = default)
+    /// <summary>
+    /// One round over every auto-deploy project without a webhook (and those with one when
+    /// <paramref name="includeWebhookProjects"/>); returns the deployments it started.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> PollOnceAsync(bool includeWebhookProjects = false, CancellationToken ct = default)
     {
         List<ProjectRecord> projects;
         await using (var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false))
         {
             var withWebhook = db.ProjectGitHub.Where(g => g.EncryptedWebhookSecret != null).Select(g => g.ProjectId);
             projects = await db.Projects.AsNoTracking()
-                .Where(p => p.AutoDeploy && !withWebhook.Contains(p.Id))
+                .Where(p => p.AutoDeploy && (includeWebhookProjects || !withWebhook.Contains(p.Id)))
                 .OrderBy(p => p.Id)
                 .ToListAsync(ct).ConfigureAwait(false);
         }

@@ -39,6 +39,12 @@ public sealed class GitHubOptions
     /// <summary>How often auto-deploy projects' branches are checked with <c>git ls-remote</c>. Default 30 s.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often projects that receive webhooks are polled too, as a safety net for a delivery GitHub never retried (a push
+    /// made while MiniPaas was down, a 5xx nobody redelivered). Default 15 minutes.
+    /// </summary>
+    public TimeSpan WebhookSafetyPollInterval { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>How often a signed-in dashboard session is checked against the allow lists. Default 1 minute.</summary>
     public TimeSpan RevalidationInterval { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -77,6 +83,11 @@ public sealed class GitHubOptionsValidator : IValidateOptions<GitHubOptions>
         if (options.PollInterval < TimeSpan.FromSeconds(1))
         {
             errors.Add("MiniPaas:GitHub:PollInterval must be at least one second.");
+        }
+
+        if (options.WebhookSafetyPollInterval < TimeSpan.FromSeconds(1))
+        {
+            errors.Add("MiniPaas:GitHub:WebhookSafetyPollInterval must be at least one second.");
         }
 
         if (options.RevalidationInterval < TimeSpan.FromSeconds(1))

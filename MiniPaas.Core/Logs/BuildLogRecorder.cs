@@ -18,6 +18,7 @@ public sealed partial class BuildLogRecorder : BackgroundService
     private const int MaxBatch = 2_000;
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
 
     private readonly SequenceGenerator _sequence;
 
@@ -30,6 +31,7 @@ public sealed partial class BuildLogRecorder : BackgroundService
     private readonly ILogger<BuildLogRecorder> _logger;
     private readonly SecretMaskerCache _maskers;
     private long _overflowed;
+    private long _rejected;
 
     public BuildLogRecorder(
         IDbContextFactory<MiniPaasDbContext> dbFactory,
@@ -57,6 +59,9 @@ public sealed partial class BuildLogRecorder : BackgroundService
 
     /// <summary>Lines that could not be kept for the database because the buffer overflowed.</summary>
     public long Overflowed => Interlocked.Read(ref _overflowed);
+
+    /// <summary>Lines dropped because the database refused them for good (their deployment was deleted, a constraint).</summary>
+    public long Rejected => Interlocked.Read(ref _rejected);
 
     /// <summary>Records a line of <paramref name="deploymentId"/>'s build log, its secrets masked (<see cref="MaskSecretsAsync"/>). Never blocks.</summary>
     public BuildLogLine Write(long deploymentId, string text, bool isError = false)
@@ -140,47 +145,64 @@ public sealed partial class BuildLogRecorder : BackgroundService
 
     private async Task SaveWithRetryAsync(List<BuildLogLine> batch, CancellationToken ct)
     {
+        var delay = RetryDelay;
         while (!await TrySaveAsync(batch, ct).ConfigureAwait(false))
         {
-            await Task.Delay(RetryDelay, _timeProvider, ct).ConfigureAwait(false);
+            await Task.Delay(delay, _timeProvider, ct).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
         }
     }
 
+    // Lines PostgreSQL refuses for good (their deployment was deleted, a NUL byte) are dropped and counted so that they cannot
+    // hold back every other build's lines; on any other failure, what is still unsaved stays in the batch for the retry.
     private async Task<bool> TrySaveAsync(List<BuildLogLine> batch, CancellationToken ct)
     {
         try
         {
-            await using var db = await _dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
-            db.BuildLogs.AddRange(batch.Select(l => new BuildLogRecord
-            {
-                Seq = l.Seq,
-                DeploymentId = l.DeploymentId,
-                Timestamp = l.Timestamp,
-                Line = l.Text,
-                IsError = l.IsError,
-            }));
-            await db.SaveChangesAsync(ct).ConfigureAwait(false);
-            foreach (var line in batch)
-            {
-                _unsaved.TryRemove(line.Seq, out _);
-            }
-
+            await PoisonBatch.SaveAsync(batch, InsertAsync, l => l.DeploymentId, MarkSaved, Reject, ct).ConfigureAwait(false);
             return true;
         }
-        catch (DbUpdateException ex)
-        {
-            LogSaveFailed(_logger, ex, batch.Count);
-            return false;
-        }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
+        catch (Exception ex) when (ex is DbUpdateException or Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
         {
             LogSaveFailed(_logger, ex, batch.Count);
             return false;
         }
     }
 
+    private async Task InsertAsync(IReadOnlyList<BuildLogLine> lines, CancellationToken ct)
+    {
+        await using var db = await _dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
+        db.BuildLogs.AddRange(lines.Select(l => new BuildLogRecord
+        {
+            Seq = l.Seq,
+            DeploymentId = l.DeploymentId,
+            Timestamp = l.Timestamp,
+            Line = l.Text,
+            IsError = l.IsError,
+        }));
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+    }
+
+    private void MarkSaved(IReadOnlyList<BuildLogLine> lines)
+    {
+        foreach (var line in lines)
+        {
+            _unsaved.TryRemove(line.Seq, out _);
+        }
+    }
+
+    private void Reject(IReadOnlyList<BuildLogLine> lines, Exception refusal)
+    {
+        MarkSaved(lines);
+        Interlocked.Add(ref _rejected, lines.Count);
+        LogRejected(_logger, lines.Count, lines[0].DeploymentId, DatabaseFaults.Describe(refusal));
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store {Count} build log lines; will retry")]
     private static partial void LogSaveFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {Count} build log lines of deployment {DeploymentId}: the database refused them ({Reason})")]
+    private static partial void LogRejected(ILogger logger, int count, long deploymentId, string reason);
 
     private sealed class LineSink(BuildLogRecorder recorder, long deploymentId, bool isError) : IProgress<string>
     {

@@ -21,6 +21,7 @@ public sealed partial class RuntimeLogWriter : BackgroundService
 {
     private const int MaxBatch = 5_000;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
 
     private readonly SequenceGenerator _sequence;
     private readonly ConcurrentDictionary<long, RuntimeLogLine> _unsaved = new();
@@ -31,6 +32,7 @@ public sealed partial class RuntimeLogWriter : BackgroundService
     private readonly LogsOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<RuntimeLogWriter> _logger;
+    private long _rejected;
 
     public RuntimeLogWriter(
         IDbContextFactory<MiniPaasDbContext> dbFactory,
@@ -62,6 +64,9 @@ public sealed partial class RuntimeLogWriter : BackgroundService
 
     /// <summary>Lines not yet stored, in seq order.</summary>
     public int UnsavedCount => _unsaved.Count;
+
+    /// <summary>Lines dropped because the database refused them for good (their deployment was deleted, a constraint).</summary>
+    public long Rejected => Interlocked.Read(ref _rejected);
 
     /// <summary>Numbers, publishes and queues one line; returns it with its seq. Never blocks.</summary>
     public RuntimeLogLine Write(long projectId, long deploymentId, DateTimeOffset timestamp, string stream, string? level, string text) =>
@@ -132,12 +137,17 @@ public sealed partial class RuntimeLogWriter : BackgroundService
 
     private async Task SaveWithRetryAsync(List<Pending> batch, CancellationToken ct)
     {
+        var delay = RetryDelay;
         while (!await TrySaveAsync(batch, ct).ConfigureAwait(false))
         {
-            await Task.Delay(RetryDelay, _timeProvider, ct).ConfigureAwait(false);
+            await Task.Delay(delay, _timeProvider, ct).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
         }
     }
 
+    // Lines (and overflow counts) PostgreSQL refuses for good (their deployment was deleted, a NUL byte) are dropped and
+    // counted so that they cannot hold back every other app's lines; on any other failure, what is still unsaved stays in
+    // the batch (and the overflow table) for the retry.
     private async Task<bool> TrySaveAsync(List<Pending> batch, CancellationToken ct)
     {
         var drops = TakeOverflow();
@@ -146,21 +156,10 @@ public sealed partial class RuntimeLogWriter : BackgroundService
             await using var db = await _dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
             var connection = (NpgsqlConnection)db.Database.GetDbConnection();
             await connection.OpenAsync(ct).ConfigureAwait(false);
-            try
-            {
-                await CopyAsync(connection, batch, drops, ct).ConfigureAwait(false);
-            }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
-            {
-                // A deployment (or its project) was deleted while its lines waited: keep the rest.
-                var alive = await ExistingDeploymentsAsync(connection, batch, ct).ConfigureAwait(false);
-                RemoveUnsaved(batch.Where(p => !alive.Contains(p.Line.DeploymentId)));
-                batch.RemoveAll(p => !alive.Contains(p.Line.DeploymentId));
-                drops.RemoveAll(d => !alive.Contains(d.DeploymentId));
-                await CopyAsync(connection, batch, drops, ct).ConfigureAwait(false);
-            }
-
-            RemoveUnsaved(batch);
+            await PoisonBatch.SaveAsync(
+                drops, (part, token) => CopyAsync(connection, [], part, token), d => d.DeploymentId, _ => { }, RejectDrops, ct).ConfigureAwait(false);
+            await PoisonBatch.SaveAsync(
+                batch, (part, token) => CopyAsync(connection, part, [], token), p => p.Line.DeploymentId, RemoveUnsaved, Reject, ct).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException or DbUpdateException)
@@ -175,7 +174,17 @@ public sealed partial class RuntimeLogWriter : BackgroundService
         }
     }
 
-    private static async Task CopyAsync(NpgsqlConnection connection, List<Pending> batch, List<DropCount> drops, CancellationToken ct)
+    private void Reject(IReadOnlyList<Pending> lines, Exception refusal)
+    {
+        RemoveUnsaved(lines);
+        Interlocked.Add(ref _rejected, lines.Count);
+        LogRejected(_logger, lines.Count, lines[0].Line.DeploymentId, DatabaseFaults.Describe(refusal));
+    }
+
+    private void RejectDrops(IReadOnlyList<DropCount> drops, Exception refusal) =>
+        LogRejected(_logger, 0, drops[0].DeploymentId, DatabaseFaults.Describe(refusal));
+
+    private static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<Pending> batch, IReadOnlyList<DropCount> drops, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         if (batch.Count > 0)
@@ -227,20 +236,6 @@ public sealed partial class RuntimeLogWriter : BackgroundService
         await transaction.CommitAsync(ct).ConfigureAwait(false);
     }
 
-    private static async Task<HashSet<long>> ExistingDeploymentsAsync(NpgsqlConnection connection, List<Pending> batch, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand("SELECT id FROM deployments WHERE id = ANY(@ids)", connection);
-        command.Parameters.AddWithValue("ids", batch.Select(p => p.Line.DeploymentId).Distinct().ToArray());
-        var alive = new HashSet<long>();
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-        {
-            alive.Add(reader.GetInt64(0));
-        }
-
-        return alive;
-    }
-
     private void RemoveUnsaved(IEnumerable<Pending> saved)
     {
         foreach (var item in saved)
@@ -268,6 +263,9 @@ public sealed partial class RuntimeLogWriter : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store {Count} runtime log lines; will retry")]
     private static partial void LogSaveFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {Count} runtime log lines of deployment {DeploymentId}: the database refused them ({Reason})")]
+    private static partial void LogRejected(ILogger logger, int count, long deploymentId, string reason);
 
     private readonly record struct Pending(RuntimeLogLine Line, long Dropped);
 

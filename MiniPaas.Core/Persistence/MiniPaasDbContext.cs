@@ -50,11 +50,21 @@ public sealed class MiniPaasDbContext(DbContextOptions<MiniPaasDbContext> option
     public DbSet<AutoDeployClaimRecord> AutoDeployClaims => Set<AutoDeployClaimRecord>();
 
     /// <summary>The options every MiniPaas context uses: Npgsql, snake_case names, migrations in this assembly.</summary>
-    public static DbContextOptions<MiniPaasDbContext> CreateOptions(string connectionString) =>
-        new DbContextOptionsBuilder<MiniPaasDbContext>()
+    public static DbContextOptions<MiniPaasDbContext> CreateOptions(string connectionString) => CreateOptions(connectionString, []);
+
+    /// <summary><see cref="CreateOptions(string)"/> with EF interceptors added.</summary>
+    public static DbContextOptions<MiniPaasDbContext> CreateOptions(string connectionString, IReadOnlyList<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor> interceptors)
+    {
+        var builder = new DbContextOptionsBuilder<MiniPaasDbContext>()
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
-            .UseSnakeCaseNamingConvention()
-            .Options;
+            .UseSnakeCaseNamingConvention();
+        if (interceptors is { Count: > 0 })
+        {
+            builder.AddInterceptors(interceptors);
+        }
+
+        return builder.Options;
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

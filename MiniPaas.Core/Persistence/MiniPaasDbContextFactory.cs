@@ -1,9 +1,13 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace MiniPaas.Core.Persistence;
 
-/// <summary>Creates contexts on the resolved database, waiting for start-up to resolve and migrate it.</summary>
-internal sealed class MiniPaasDbContextFactory(DatabaseConnection connection) : IDbContextFactory<MiniPaasDbContext>
+/// <summary>
+/// Creates contexts on the resolved database, waiting for start-up to resolve and migrate it. EF interceptors registered as
+/// <see cref="IInterceptor"/> services are added to every context (tests use this to inject database faults).
+/// </summary>
+internal sealed class MiniPaasDbContextFactory(DatabaseConnection connection, IEnumerable<IInterceptor> interceptors) : IDbContextFactory<MiniPaasDbContext>
 {
     private DbContextOptions<MiniPaasDbContext>? _options;
 
@@ -14,5 +18,5 @@ internal sealed class MiniPaasDbContextFactory(DatabaseConnection connection) : 
         new(OptionsFor(await connection.WhenReadyAsync(cancellationToken).ConfigureAwait(false)));
 
     private DbContextOptions<MiniPaasDbContext> OptionsFor(ResolvedDatabase database) =>
-        _options ??= MiniPaasDbContext.CreateOptions(database.ConnectionString);
+        _options ??= MiniPaasDbContext.CreateOptions(database.ConnectionString, [.. interceptors]);
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace MiniPaas.Core.Persistence;
 
-/// <summary>Registers the database: resolution at start-up, migrations, <see cref="IDbContextFactory{TContext}"/>, <see cref="IDatabaseInfo"/>, <see cref="LogSequences"/>.</summary>
+/// <summary>Registers the database: resolution at start-up, migrations, <see cref="IDbContextFactory{TContext}"/>, <see cref="IDatabaseInfo"/>, <see cref="LogSequences"/>, <see cref="DatabaseAvailability"/>.</summary>
 public static class PersistenceHostingExtensions
 {
     public static IHostApplicationBuilder AddMiniPaasPersistence(this IHostApplicationBuilder builder)
@@ -24,6 +24,8 @@ public static class PersistenceHostingExtensions
         services.TryAddSingleton<Installation>();
         services.TryAddSingleton<IDbContextFactory<MiniPaasDbContext>, MiniPaasDbContextFactory>();
         services.TryAddSingleton<DatabaseStartup>();
+        services.TryAddSingleton<DatabaseAvailability>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseAvailability>());
 
         // Hosted services start one after another in registration order; going first means no other service's StartAsync
         // can wait on the database before it is resolved (which would deadlock start-up).

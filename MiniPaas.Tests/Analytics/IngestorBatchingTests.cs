@@ -96,6 +96,40 @@ public sealed class IngestorBatchingTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Ingest_RowTheDatabaseRefuses_OnlyThatRowDroppedAndLaterRequestsStored()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (capture, ingestor) = Create(time, batchSize: 10);
+        await ingestor.StartAsync(CancellationToken.None);
+        try
+        {
+            Send(capture, 4, time);
+            // PostgreSQL cannot store a NUL byte in text: retried as it was, this batch would block analytics for good.
+            capture.OnRequestCompleted(new ProxiedRequest(1, 1, "app", "GET", "/nul\0byte", 200, 1.5, 10, "test", "10.0.0.1", time.GetUtcNow()));
+            Send(capture, 5, time);
+            await WaitUntilAsync(() =>
+            {
+                time.Advance(TimeSpan.FromMilliseconds(100));
+                return ingestor.Written + ingestor.Rejected == 10;
+            });
+            Send(capture, 3, time);
+            await WaitUntilAsync(() =>
+            {
+                time.Advance(TimeSpan.FromMilliseconds(100));
+                return ingestor.Written == 12;
+            });
+
+            Assert.Equal(1, ingestor.Rejected);
+            Assert.Equal(0, ingestor.FailedAttempts);
+        }
+        finally
+        {
+            await ingestor.StopAsync(CancellationToken.None);
+            ingestor.Dispose();
+        }
+    }
+
     private (RequestCapture Capture, RequestIngestor Ingestor) Create(FakeTimeProvider time, int batchSize)
     {
         var options = Options.Create(new AnalyticsOptions { BufferCapacity = 1_000, BatchSize = batchSize, FlushInterval = FlushInterval });

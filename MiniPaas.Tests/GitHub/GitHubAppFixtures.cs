@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using MiniPaas.Tests.Shared;
+using MiniPaas.Tests.Shared.Fakes;
 using MiniPaas.Tests.Shared.FakeGitHub;
 
 namespace MiniPaas.Tests.GitHub;
@@ -74,12 +76,18 @@ public sealed class GitHubDeployAppFixture : DeployAppFixture
 
     public FakeUser Octocat { get; private set; } = null!;
 
+    /// <summary>Fails chosen commands of the app's database contexts (inert until a test arms it).</summary>
+    public DatabaseFaultInjector DatabaseFaults { get; } = new();
+
     public override async Task InitializeAsync()
     {
         GitHub = await FakeGitHubServer.StartAsync();
         Octocat = GitHub.AddUser("octocat", "Mona Octocat");
         await base.InitializeAsync();
     }
+
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(DatabaseFaults);
 
     protected override void ConfigureSettings(IDictionary<string, string?> settings)
     {

@@ -1,11 +1,13 @@
 using System.Net;
 using System.Text;
+using MiniPaas.Core.GitHub;
 using MiniPaas.Core.GitHub.Webhooks;
 using MiniPaas.Core.Persistence;
 using MiniPaas.Core.Projects;
 using MiniPaas.Tests.Deploying;
 using MiniPaas.Tests.Shared;
 using MiniPaas.Tests.Shared.FakeGitHub;
+using MiniPaas.Tests.Shared.Fakes;
 
 namespace MiniPaas.Tests.GitHub;
 
@@ -150,6 +152,60 @@ public sealed partial class GitHubDeployTests
         Assert.True(outcome.Status == DeploymentStatus.Running, outcome.FailureReason);
         Assert.Equal(first, outcome.CommitSha);
         Assert.Equal((200, "first version"), await app.GetAppAsync(project.Subdomain));
+    }
+
+    [Fact]
+    public async Task Webhook_DatabaseFailsBeforeDeployIsQueued_503ThenRedeliveryDeploys()
+    {
+        using var project = await CreateWebhookProjectAsync("deployed after a fault");
+        var head = (await project.Source.GitAsync("rev-parse", "HEAD")).Trim();
+        var body = PushPayload(project.Repo, head);
+        var signature = Sign(body, project.Secret);
+        var delivery = Guid.NewGuid().ToString();
+        // The connection drops when the deployment row of this push is written: after the delivery was seen, before any queueing.
+        app.DatabaseFaults.FailNext(c => c.CommandText.Contains("INSERT INTO deployments", StringComparison.OrdinalIgnoreCase)
+            && DatabaseFaultInjector.HasParameter(c, head));
+
+        var first = await PostWebhookAsync(body, signature, delivery);
+
+        Assert.Equal(1, app.DatabaseFaults.Injected);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.Status);
+        Assert.Empty(await DeploymentsAsync(project.Id));
+
+        // GitHub's "Redeliver" sends the same delivery id again.
+        var redelivery = await PostWebhookAsync(body, signature, delivery);
+
+        Assert.Equal(HttpStatusCode.OK, redelivery.Status);
+        Assert.Contains("queued", redelivery.Body, StringComparison.Ordinal);
+        var deployment = Assert.Single(await DeploymentsAsync(project.Id));
+        var outcome = await app.WaitForOutcomeAsync(project.Id, deployment.Id);
+        Assert.True(outcome.Status == DeploymentStatus.Running, outcome.FailureReason);
+        Assert.Equal((200, "deployed after a fault"), await app.GetAppAsync(project.Subdomain));
+        Assert.Contains("Duplicate delivery", (await PostWebhookAsync(body, signature, delivery)).Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Polling_WebhookProjectOnSafetyRound_DeploysMissedCommitOnce()
+    {
+        using var project = await CreateWebhookProjectAsync("caught by the safety net");
+        var head = (await project.Source.GitAsync("rev-parse", "HEAD")).Trim();
+        var poller = app.Get<BranchPoller>();
+
+        // An ordinary round leaves webhook projects to their webhook; the safety round polls them too.
+        await poller.PollOnceAsync();
+        Assert.Empty(await DeploymentsAsync(project.Id));
+        var started = await poller.PollOnceAsync(includeWebhookProjects: true);
+
+        var deployment = Assert.Single(await DeploymentsAsync(project.Id));
+        Assert.Contains(deployment.Id, started);
+        Assert.Equal(("poll", head), (deployment.Trigger, deployment.CommitSha));
+        var body = PushPayload(project.Repo, head);
+        var late = await PostWebhookAsync(body, Sign(body, project.Secret), Guid.NewGuid().ToString());
+        Assert.Contains("already deployed", late.Body, StringComparison.Ordinal);
+        await poller.PollOnceAsync(includeWebhookProjects: true);
+        var outcome = await app.WaitForOutcomeAsync(project.Id, deployment.Id);
+        Assert.True(outcome.Status == DeploymentStatus.Running, outcome.FailureReason);
+        Assert.Single(await DeploymentsAsync(project.Id));
     }
 
     [Fact]

@@ -101,8 +101,10 @@ public sealed class GitHubOptionsValidatorTests
     [Fact]
     public void Validate_BadEndpointAndInterval_Reported()
     {
-        var result = new GitHubOptionsValidator().Validate(null, new GitHubOptions { TokenEndpoint = "not a url", PollInterval = TimeSpan.Zero });
-        Assert.Equal(2, result.Failures!.Count());
+        var result = new GitHubOptionsValidator().Validate(
+            null, new GitHubOptions { TokenEndpoint = "not a url", PollInterval = TimeSpan.Zero, WebhookSafetyPollInterval = TimeSpan.Zero });
+        Assert.Equal(3, result.Failures!.Count());
+        Assert.Contains(result.Failures!, f => f.Contains("WebhookSafetyPollInterval", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -25,6 +25,7 @@ public sealed class SystemPageTests : IAsyncLifetime
         _ctx.Services.AddSingleton<IEngineStatus>(_engine);
         _ctx.Services.AddSingleton<IDatabaseInfo>(_database);
         _ctx.Services.AddAnalyticsForComponents();
+        _ctx.Services.AddLogStorageForComponents();
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         _ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }

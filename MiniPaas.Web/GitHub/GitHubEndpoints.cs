@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OAuth;
 using Microsoft.Extensions.Options;
 using MiniPaas.Core.GitHub;
 using MiniPaas.Core.GitHub.Webhooks;
+using MiniPaas.Core.Persistence;
 
 namespace MiniPaas.Web.GitHub;
 
@@ -114,12 +116,21 @@ public static class GitHubEndpoints
         }
 
         var headers = http.Request.Headers;
-        var outcome = await receiver.ReceiveAsync(
-            headers["X-GitHub-Event"].FirstOrDefault(),
-            headers["X-GitHub-Delivery"].FirstOrDefault(),
-            headers["X-Hub-Signature-256"].FirstOrDefault(),
-            buffer.GetBuffer().AsMemory(0, (int)buffer.Length),
-            ct);
-        return Results.Text(outcome.Message, statusCode: outcome.StatusCode);
+        try
+        {
+            var outcome = await receiver.ReceiveAsync(
+                headers["X-GitHub-Event"].FirstOrDefault(),
+                headers["X-GitHub-Delivery"].FirstOrDefault(),
+                headers["X-Hub-Signature-256"].FirstOrDefault(),
+                buffer.GetBuffer().AsMemory(0, (int)buffer.Length),
+                ct);
+            return Results.Text(outcome.Message, statusCode: outcome.StatusCode);
+        }
+        catch (Exception ex) when (DatabaseFaults.IsUnavailable(ex))
+        {
+            // Nothing of this delivery was committed, so GitHub's redelivery is handled as new.
+            http.Response.Headers.RetryAfter = DatabaseFaults.RetryAfter.TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
+            return Results.Text("The database is unavailable; nothing was recorded. Redeliver later.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
     }
 }

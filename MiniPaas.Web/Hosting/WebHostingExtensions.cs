@@ -82,6 +82,7 @@ public static class WebHostingExtensions
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
 
+        app.UseMiddleware<DatabaseUnavailableMiddleware>();
         app.UseMiddleware<LoopbackOnlyMiddleware>();
 
         // Both explicit, after routing: left implicit, WebApplication would put them at the very start of the pipeline, before

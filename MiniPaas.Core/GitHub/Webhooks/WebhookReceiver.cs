@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using MiniPaas.Core.Deploying;
 using MiniPaas.Core.Persistence;
 
 namespace MiniPaas.Core.GitHub.Webhooks;
@@ -13,9 +14,15 @@ public sealed record WebhookOutcome(int StatusCode, string Message, long? Deploy
 /// JSON; a delivery id is accepted once; only a push to the tracked branch of the tracked repository of an auto-deploy
 /// project queues a deployment of exactly the pushed commit. Nothing here waits for a build.
 /// </summary>
+/// <remarks>
+/// The delivery is recorded in the same transaction as the deployments it queues, and they reach the build queue only once
+/// that transaction committed: a failure anywhere before leaves no trace, so GitHub's redelivery is handled afresh instead
+/// of being taken for a duplicate.
+/// </remarks>
 public sealed partial class WebhookReceiver(
     WebhookSecrets secrets,
     AutoDeployer autoDeployer,
+    DeploymentService deployments,
     IDbContextFactory<MiniPaasDbContext> dbFactory,
     TimeProvider timeProvider,
     ILogger<WebhookReceiver> logger)
@@ -43,24 +50,39 @@ public sealed partial class WebhookReceiver(
             return new(400, "Missing X-GitHub-Delivery or X-GitHub-Event.");
         }
 
-        if (!await RecordDeliveryAsync(deliveryId, eventName, matching[0], ct).ConfigureAwait(false))
+        var queued = new List<DeploymentRecord>();
+        WebhookOutcome outcome;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false))
         {
-            LogDuplicate(logger, deliveryId);
-            return new(200, "Duplicate delivery; already handled.");
+            await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+            var delivery = new GitHubDeliveryRecord { DeliveryId = deliveryId, Event = eventName, ProjectId = matching[0], ReceivedAt = timeProvider.GetUtcNow() };
+            if (!await TryRecordAsync(db, delivery, ct).ConfigureAwait(false))
+            {
+                LogDuplicate(logger, deliveryId);
+                return new(200, "Duplicate delivery; already handled.");
+            }
+
+            outcome = eventName switch
+            {
+                "ping" => new WebhookOutcome(200, "pong"),
+                "push" => await HandlePushAsync(db, matching, body, queued, ct).ConfigureAwait(false),
+                _ => new WebhookOutcome(202, $"Event '{eventName}' is not used by MiniPaas; nothing done."),
+            };
+            delivery.Outcome = outcome.Message.Length > 1000 ? outcome.Message[..1000] : outcome.Message;
+            await db.SaveChangesAsync(ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
         }
 
-        var outcome = eventName switch
+        foreach (var deployment in queued)
         {
-            "ping" => new WebhookOutcome(200, "pong"),
-            "push" => await HandlePushAsync(matching, body, ct).ConfigureAwait(false),
-            _ => new WebhookOutcome(202, $"Event '{eventName}' is not used by MiniPaas; nothing done."),
-        };
+            deployments.Enqueue(deployment);
+        }
+
         LogHandled(logger, deliveryId, eventName, outcome.Message);
-        await SetOutcomeAsync(deliveryId, outcome.Message, ct).ConfigureAwait(false);
         return outcome;
     }
 
-    private async Task<WebhookOutcome> HandlePushAsync(long[] projectIds, ReadOnlyMemory<byte> body, CancellationToken ct)
+    private async Task<WebhookOutcome> HandlePushAsync(MiniPaasDbContext db, long[] projectIds, ReadOnlyMemory<byte> body, List<DeploymentRecord> queued, CancellationToken ct)
     {
         PushEvent push;
         try
@@ -77,8 +99,8 @@ public sealed partial class WebhookReceiver(
             return new(202, "Branch deleted or no commit; nothing to deploy.");
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
-        var projects = await db.Projects.AsNoTracking().Where(p => projectIds.Contains(p.Id)).ToListAsync(ct).ConfigureAwait(false);
+        // In id order, so two deliveries naming the same projects take their claims' row locks in the same order.
+        var projects = await db.Projects.AsNoTracking().Where(p => projectIds.Contains(p.Id)).OrderBy(p => p.Id).ToListAsync(ct).ConfigureAwait(false);
         var messages = new List<string>();
         long? deployed = null;
         foreach (var project in projects)
@@ -95,10 +117,11 @@ public sealed partial class WebhookReceiver(
             {
                 messages.Add($"{project.Name}: auto-deploy is off");
             }
-            else if (await autoDeployer.DeployOnceAsync(project.Id, push.After, "webhook", push.Pusher, ct).ConfigureAwait(false) is { } id)
+            else if (await autoDeployer.ClaimAsync(db, project.Id, push.After, "webhook", push.Pusher, ct).ConfigureAwait(false) is { } deployment)
             {
-                deployed = id;
-                messages.Add($"{project.Name}: deployment #{id} of {push.After} queued");
+                queued.Add(deployment);
+                deployed = deployment.Id;
+                messages.Add($"{project.Name}: deployment #{deployment.Id} of {push.After} queued");
             }
             else
             {
@@ -109,10 +132,11 @@ public sealed partial class WebhookReceiver(
         return new(deployed is null ? 202 : 200, messages.Count == 0 ? "No project matches." : string.Join("; ", messages), deployed);
     }
 
-    private async Task<bool> RecordDeliveryAsync(string deliveryId, string eventName, long projectId, CancellationToken ct)
+    /// <returns>False when the delivery id was recorded before (by a committed earlier delivery).</returns>
+    private static async Task<bool> TryRecordAsync(MiniPaasDbContext db, GitHubDeliveryRecord delivery, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
-        db.GitHubDeliveries.Add(new GitHubDeliveryRecord { DeliveryId = deliveryId, Event = eventName, ProjectId = projectId, ReceivedAt = timeProvider.GetUtcNow() });
+        // A concurrent delivery with the same id waits here on the unique index until the first one commits or rolls back.
+        db.GitHubDeliveries.Add(delivery);
         try
         {
             await db.SaveChangesAsync(ct).ConfigureAwait(false);
@@ -122,14 +146,6 @@ public sealed partial class WebhookReceiver(
         {
             return false;
         }
-    }
-
-    private async Task SetOutcomeAsync(string deliveryId, string outcome, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
-        var text = outcome.Length > 1000 ? outcome[..1000] : outcome;
-        await db.GitHubDeliveries.Where(d => d.DeliveryId == deliveryId)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Outcome, text), ct).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "GitHub webhook delivery {DeliveryId} refused: {Reason}")]

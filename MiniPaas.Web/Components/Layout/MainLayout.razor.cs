@@ -1,17 +1,62 @@
 using Microsoft.JSInterop;
+using MiniPaas.Core.Persistence;
 using MudBlazor;
 
 namespace MiniPaas.Web.Components.Layout;
 
-/// <summary>App bar, navigation drawer and the light/dark theme remembered in the browser.</summary>
-public sealed partial class MainLayout(IJSRuntime js) : IAsyncDisposable
+/// <summary>
+/// App bar, navigation drawer, the light/dark theme remembered in the browser, and the "database unavailable" banner: the
+/// page sits in an error boundary that is recovered (the page rendered again) when the database is back.
+/// </summary>
+public sealed partial class MainLayout(IJSRuntime js, DatabaseAvailability database) : IAsyncDisposable
 {
+    private readonly CancellationTokenSource _disposed = new();
+    private Task _watchDatabase = Task.CompletedTask;
+    private DatabaseErrorBoundary? _pageBoundary;
+    private bool _isDatabaseAvailable = true;
     private MudThemeProvider? _themeProvider;
     private IJSObjectReference? _themeModule;
     private bool _isDarkMode;
     private bool _hasStoredChoice;
     private bool _isReady;
     private bool _drawerOpen = true;
+
+    protected override void OnInitialized()
+    {
+        var state = database.State;
+        _isDatabaseAvailable = state.IsAvailable;
+        if (RendererInfo.IsInteractive)
+        {
+            _watchDatabase = WatchDatabaseAsync(state.Version, _disposed.Token);
+        }
+    }
+
+    private async Task WatchDatabaseAsync(long version, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                var state = await database.WaitForChangeAsync(version, ct);
+                version = state.Version;
+                await InvokeAsync(() =>
+                {
+                    _isDatabaseAvailable = state.IsAvailable;
+                    if (state.IsAvailable)
+                    {
+                        // The page failed (or would have) without its data: render it afresh now that it can load.
+                        _pageBoundary?.Recover();
+                    }
+
+                    StateHasChanged();
+                });
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The circuit is gone.
+        }
+    }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
@@ -63,6 +108,10 @@ public sealed partial class MainLayout(IJSRuntime js) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _disposed.CancelAsync();
+        await _watchDatabase;
+        _disposed.Dispose();
+
         if (_themeModule is not null)
         {
             try
