@@ -13,6 +13,14 @@ internal static class IngressPages
             $"<p>No app called <b>{name}</b> — create a project with that subdomain in the dashboard at <a href=\"{dashboard}\">{dashboard}</a>.</p>");
     }
 
+    /// <summary>A request on the ingress port whose host is no app (the ingress port serves apps only).</summary>
+    public static Task WriteNoAppAsync(HttpContext context, string appsDomain)
+    {
+        var domain = WebUtility.HtmlEncode(appsDomain);
+        return WriteAsync(context, StatusCodes.Status404NotFound, "No app at this address",
+            $"<p>This port serves MiniPaas apps only, at <b>&lt;subdomain&gt;.{domain}</b>.</p>");
+    }
+
     public static Task WriteUnavailableAsync(HttpContext context, string subdomain, string status)
     {
         // Browsers re-check by themselves; clients that honour Retry-After do the same.
