@@ -14,7 +14,7 @@ public sealed class IngressPortGuardTests : IAsyncLifetime
 {
     private const string AppsDomain = "apps.example.test";
     private const string DashboardHost = "paas." + AppsDomain;
-    private const string StandInDashboard = "dashboard";
+    private const string StandInDashboard = "stand-in dashboard page";
     private IngressTestHost _host = null!;
     private int _upstreamPort;
 
