@@ -32,7 +32,7 @@ public static partial class IngressHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(plan);
         services.AddDashboardHosts(builder.Configuration);
-        services.AddSingleton(new IngressEndpoint(plan.Ingress.Port, options.AppsDomain, plan.DashboardUrl));
+        services.AddSingleton(sp => new IngressEndpoint(plan.Ingress.Port, options.AppsDomain, plan.DashboardUrl, sp.GetRequiredService<DashboardHosts>().Names));
         services.TryAddSingleton<RouteTable>();
         services.TryAddSingleton<IRouteTable>(sp => sp.GetRequiredService<RouteTable>());
         services.AddSingleton<RouteTableProxyConfigProvider>();
