@@ -49,7 +49,7 @@ public sealed class IngressListenPlan
 
     public Uri DashboardUrl { get; }
 
-    /// <summary>Host names the dashboard answers on (never treated as app hosts).</summary>
+    /// <summary>The named hosts of the dashboard's own URLs; part of what <see cref="Hosting.DashboardHosts"/> allows.</summary>
     public IReadOnlySet<string> DashboardHosts { get; }
 
     /// <summary>Everything Kestrel must listen on, as URLs: the dashboard's, then the ingress's.</summary>
