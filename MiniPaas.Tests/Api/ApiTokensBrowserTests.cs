@@ -103,5 +103,40 @@ public sealed class ApiTokensBrowserTests(ApiAppFixture app, BrowserFixture brow
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task CreateToken_ChoosingDeployScopeAndNoExpiry_TokenHasThem()
+    {
+        var name = "deployer " + Guid.NewGuid().ToString("N")[..6];
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        await page.GotoAsync("settings");
+        await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
+
+        await page.GetByTestId("token-name").FillAsync(name);
+        await ChooseAsync(page, "token-scope-select", "deploy");
+        await ChooseAsync(page, "token-expiry-select", "never");
+        await page.GetByTestId("create-token").ClickAsync();
+        var token = (await page.GetByTestId("new-token").InnerTextAsync()).Trim();
+        var row = page.GetByTestId("tokens-table").Locator("tr", new() { HasText = name });
+        await Assertions.Expect(row.GetByTestId("token-scope")).ToHaveTextAsync("deploy");
+        await Assertions.Expect(row.GetByTestId("token-expires")).ToHaveTextAsync("never");
+        await page.Context.CloseAsync();
+
+        var stored = (await app.Get<ApiTokenService>().ListAsync()).Single(t => t.Name == name);
+        Assert.Equal(ApiScope.Deploy, stored.Scope);
+        Assert.Null(stored.ExpiresAt);
+        using var client = app.CreateApiClient(token);
+        using var deploy = await client.PostAsync(new Uri("/api/projects/987654321/deploy", UriKind.Relative), null);
+        await deploy.AssertProblemAsync(404);
+        using var delete = await client.DeleteAsync(new Uri("/api/projects/987654321", UriKind.Relative));
+        await delete.AssertProblemAsync(403);
+    }
+
+    private static async Task ChooseAsync(IPage page, string selectTestId, string option)
+    {
+        await page.GetByTestId(selectTestId).Locator(".mud-select").ClickAsync();
+        await page.Locator(".mud-popover-open").GetByText(option, new() { Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+    }
+
     private static string Local(DateTimeOffset at) => at.ToLocalTime().ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }
