@@ -133,7 +133,7 @@ public sealed class ApiTokensBrowserTests(ApiAppFixture app, BrowserFixture brow
 
     private static async Task ChooseAsync(IPage page, string selectTestId, string option)
     {
-        await page.GetByTestId(selectTestId).Locator(".mud-select").ClickAsync();
+        await page.GetByTestId(selectTestId).Locator(".mud-input-control").ClickAsync();
         await page.Locator(".mud-popover-open").GetByText(option, new() { Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
     }
