@@ -14,6 +14,7 @@ return await StartupFailure.GuardAsync(async () =>
 
     var app = builder.Build();
     app.UseMiniPaasIngress();
+    app.UseDashboardGuards();
     app.MapMiniPaasWeb();
     app.MapMiniPaasApi();
 

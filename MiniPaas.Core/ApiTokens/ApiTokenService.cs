@@ -8,17 +8,31 @@ using MiniPaas.Core.Persistence;
 namespace MiniPaas.Core.ApiTokens;
 
 /// <summary>A token as the Settings page lists it (never the secret).</summary>
-public sealed record ApiTokenView(long Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt);
+public sealed record ApiTokenView(
+    long Id, string Name, string Prefix, ApiScope Scope, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt)
+{
+    /// <summary>Whether the token is refused at <paramref name="now"/> because its expiry has passed.</summary>
+    public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt <= now;
+}
 
 /// <summary>A token just created: <see cref="Token"/> is shown once and cannot be read again.</summary>
 public sealed record CreatedApiToken(ApiTokenView View, string Token);
 
-/// <summary>Who a presented token belongs to: a stored token (with its id) or one from configuration (id null).</summary>
-public sealed record ApiCaller(long? TokenId, string Name);
+/// <summary>Who a presented token belongs to: a stored token (with its id) or one from configuration (id null), and what it may do.</summary>
+public sealed record ApiCaller(long? TokenId, string Name, ApiScope Scope);
+
+/// <summary>The outcome of checking a presented token: its caller, or null with whether it was refused for being expired.</summary>
+public sealed record ApiTokenCheck(ApiCaller? Caller, bool IsExpired)
+{
+    public static ApiTokenCheck Unknown { get; } = new(null, false);
+
+    public static ApiTokenCheck Expired { get; } = new(null, true);
+}
 
 /// <summary>
 /// Creates, lists, revokes and checks API tokens. Stored tokens are kept as SHA-256 hashes; tokens from
-/// <c>MiniPaas:Api:Tokens</c> are hashed at start-up and compared in constant time.
+/// <c>MiniPaas:Api:Tokens</c> are hashed at start-up and compared in constant time; they have the <see cref="ApiScope.Admin"/>
+/// scope and never expire (whoever can set MiniPaas's configuration already controls it entirely).
 /// </summary>
 public sealed partial class ApiTokenService
 {
@@ -58,12 +72,30 @@ public sealed partial class ApiTokenService
         return trimmed.Length > MaxNameLength ? $"The name is at most {MaxNameLength} characters." : null;
     }
 
+    /// <summary>Checks an expiry for a new token; null when it is fine (none, or in the future).</summary>
+    public string? CheckExpiry(DateTimeOffset? expiresAt) =>
+        expiresAt <= _time.GetUtcNow() ? "The expiry must be in the future." : null;
+
     /// <summary>Creates a token: 32 random bytes, URL-safe base64, behind <see cref="TokenPrefix"/>.</summary>
-    public async Task<CreatedApiToken> CreateAsync(string name, CancellationToken ct = default)
+    /// <param name="name">What will use it (see <see cref="CheckName"/>).</param>
+    /// <param name="scope">What it may do.</param>
+    /// <param name="expiresAt">From when it is refused; null for never.</param>
+    /// <param name="ct">Cancels the database write.</param>
+    public async Task<CreatedApiToken> CreateAsync(string name, ApiScope scope, DateTimeOffset? expiresAt = null, CancellationToken ct = default)
     {
         if (CheckName(name) is { } error)
         {
             throw new ArgumentException(error, nameof(name));
+        }
+
+        if (!Enum.IsDefined(scope))
+        {
+            throw new ArgumentOutOfRangeException(nameof(scope), scope, "Unknown API scope.");
+        }
+
+        if (CheckExpiry(expiresAt) is { } expiryError)
+        {
+            throw new ArgumentException(expiryError, nameof(expiresAt));
         }
 
         var token = TokenPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -72,12 +104,14 @@ public sealed partial class ApiTokenService
             Name = name.Trim(),
             TokenHash = Convert.ToHexStringLower(Hash(token)),
             Prefix = token[..PrefixLength],
+            Scope = scope,
             CreatedAt = _time.GetUtcNow(),
+            ExpiresAt = expiresAt,
         };
         await using var db = await _dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
         db.ApiTokens.Add(record);
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
-        LogCreated(_logger, record.Name, record.Prefix);
+        LogCreated(_logger, record.Name, record.Prefix, scope.Name());
         return new CreatedApiToken(ToView(record), token);
     }
 
@@ -102,12 +136,15 @@ public sealed partial class ApiTokenService
         return removed;
     }
 
-    /// <summary>The caller a presented token belongs to, or null when it is unknown or revoked. Records the last use.</summary>
-    public async Task<ApiCaller?> AuthenticateAsync(string presented, CancellationToken ct = default)
+    /// <summary>
+    /// The caller a presented token belongs to, or why there is none (unknown or revoked, expired). Records the last use
+    /// of a token it accepts; an expired token's last use stays what it was.
+    /// </summary>
+    public async Task<ApiTokenCheck> CheckAsync(string presented, CancellationToken ct = default)
     {
         if (string.IsNullOrEmpty(presented) || presented.Length > 512)
         {
-            return null;
+            return ApiTokenCheck.Unknown;
         }
 
         var hash = Hash(presented);
@@ -115,39 +152,44 @@ public sealed partial class ApiTokenService
         {
             if (CryptographicOperations.FixedTimeEquals(hash, _configuredHashes[i]))
             {
-                return new ApiCaller(null, $"configured token {i}");
+                return new ApiTokenCheck(new ApiCaller(null, $"configured token {i}", ApiScope.Admin), false);
             }
         }
 
         if (!presented.StartsWith(TokenPrefix, StringComparison.Ordinal))
         {
-            return null;
+            return ApiTokenCheck.Unknown;
         }
 
         var hex = Convert.ToHexStringLower(hash);
         await using var db = await _dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
         var token = await db.ApiTokens.AsNoTracking().Where(t => t.TokenHash == hex)
-            .Select(t => new { t.Id, t.Name, t.LastUsedAt }).SingleOrDefaultAsync(ct).ConfigureAwait(false);
+            .Select(t => new { t.Id, t.Name, t.Scope, t.ExpiresAt, t.LastUsedAt }).SingleOrDefaultAsync(ct).ConfigureAwait(false);
         if (token is null)
         {
-            return null;
+            return ApiTokenCheck.Unknown;
         }
 
         var now = _time.GetUtcNow();
+        if (token.ExpiresAt <= now)
+        {
+            return ApiTokenCheck.Expired;
+        }
+
         if (token.LastUsedAt is null || now - token.LastUsedAt >= LastUsedResolution)
         {
             await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), ct).ConfigureAwait(false);
         }
 
-        return new ApiCaller(token.Id, token.Name);
+        return new ApiTokenCheck(new ApiCaller(token.Id, token.Name, token.Scope), false);
     }
 
     private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
-    private static ApiTokenView ToView(ApiTokenRecord r) => new(r.Id, r.Name, r.Prefix, r.CreatedAt, r.LastUsedAt);
+    private static ApiTokenView ToView(ApiTokenRecord r) => new(r.Id, r.Name, r.Prefix, r.Scope, r.CreatedAt, r.ExpiresAt, r.LastUsedAt);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "API token {Name} ({Prefix}…) created")]
-    private static partial void LogCreated(ILogger logger, string name, string prefix);
+    [LoggerMessage(Level = LogLevel.Information, Message = "API token {Name} ({Prefix}…) created with scope {Scope}")]
+    private static partial void LogCreated(ILogger logger, string name, string prefix, string scope);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API token {TokenId} revoked")]
     private static partial void LogRevoked(ILogger logger, long tokenId);

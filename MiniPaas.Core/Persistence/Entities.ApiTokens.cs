@@ -19,6 +19,12 @@ public sealed class ApiTokenRecord
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>What the token may do (<c>read</c>, <c>deploy</c>, <c>admin</c>); tokens made before scopes existed are <c>admin</c>.</summary>
+    public MiniPaas.Core.ApiTokens.ApiScope Scope { get; set; } = MiniPaas.Core.ApiTokens.ApiScope.Admin;
+
+    /// <summary>From when the token is refused (401); null when it never expires.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+
     /// <summary>When a request last authenticated with it (updated at most once a minute); null when never used.</summary>
     public DateTimeOffset? LastUsedAt { get; set; }
 }

@@ -210,7 +210,19 @@ public sealed partial class ProjectService(
             .Select(p => new { p.Name, p.Subdomain }).ToListAsync(ct).ConfigureAwait(false);
         var names = others.Select(o => o.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var subdomains = others.Select(o => o.Subdomain).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return ProjectSpecValidator.Validate(spec, subdomains.Contains, names.Contains, dashboardHost: ingress.DashboardUrl.Host, maxLimits: runtimeOptions.Value.MaxLimits);
+        var validation = ProjectSpecValidator.Validate(spec, subdomains.Contains, names.Contains, dashboardHost: ingress.DashboardUrl.Host, maxLimits: runtimeOptions.Value.MaxLimits);
+        var subdomain = spec.Subdomain?.Trim() ?? "";
+        if (validation.Errors.ContainsKey(nameof(ProjectSpec.Subdomain)) || !ingress.IsDashboardHost(subdomain))
+        {
+            return validation;
+        }
+
+        // The ingress would never serve it (a dashboard host is never an app's), so say so now rather than deploy in vain.
+        var errors = new Dictionary<string, string>(validation.Errors, StringComparer.Ordinal)
+        {
+            [nameof(ProjectSpec.Subdomain)] = $"'{ingress.HostFor(subdomain)}' is the dashboard's own address; choose another subdomain.",
+        };
+        return new ProjectSpecValidation(errors, null);
     }
 
     private static void Apply(ProjectRecord project, ProjectSpec spec)

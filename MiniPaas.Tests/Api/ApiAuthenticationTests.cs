@@ -113,7 +113,7 @@ public sealed class ApiAuthenticationTests(ApiAppFixture app) : IClassFixture<Ap
     public async Task StoredToken_WorksAndRecordsLastUse_ThenRevoked_401()
     {
         var tokens = app.Get<ApiTokenService>();
-        var created = await tokens.CreateAsync("test " + Guid.NewGuid().ToString("N")[..6]);
+        var created = await tokens.CreateAsync("test " + Guid.NewGuid().ToString("N")[..6], ApiScope.Admin);
         Assert.StartsWith(ApiTokenService.TokenPrefix, created.Token, StringComparison.Ordinal);
         Assert.Null(created.View.LastUsedAt);
         using var client = app.CreateApiClient(created.Token);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Options;
 using MiniPaas.Core.Configuration;
 using MiniPaas.Web.Ingress;
 using MiniPaas.Core.Networking;
@@ -51,12 +52,33 @@ public sealed class IngressListenPlanTests
     }
 
     [Fact]
-    public void Create_IngressPortEqualsDashboardPort_OneListener()
+    public void Create_OnlyDashboardUrlOnTheIngressPort_ThrowsInvalidConfiguration()
     {
-        var plan = IngressListenPlan.Create("http://localhost:8080", new IngressOptions { Port = 8080 });
+        // The ingress port serves apps only, so a dashboard there would be unreachable.
+        var ex = Assert.Throws<OptionsValidationException>(() => IngressListenPlan.Create("http://localhost:8080", new IngressOptions { Port = 8080 }));
 
-        Assert.False(plan.HasSeparateIngressListener);
-        Assert.Equal(["http://localhost:8080"], plan.AllUrls);
+        Assert.Contains("serves apps only", Assert.Single(ex.Failures), StringComparison.Ordinal);
+        Assert.StartsWith("Invalid configuration: ", MiniPaas.Web.Hosting.StartupFailure.Describe(ex), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_UrlsNameTheIngressPortToo_ThatUrlIsTheIngressListener()
+    {
+        var plan = IngressListenPlan.Create("http://127.0.0.1:4000;http://127.0.0.1:9090", new IngressOptions { Port = 9090 });
+
+        Assert.Equal(["http://127.0.0.1:4000"], plan.Dashboard.Select(a => a.Url));
+        Assert.Equal("http://127.0.0.1:9090", plan.Ingress.Url);
+        Assert.True(plan.Ingress.IsIngress);
+        Assert.Equal(["http://127.0.0.1:4000", "http://127.0.0.1:9090"], plan.AllUrls);
+    }
+
+    [Fact]
+    public void Create_AutomaticPortWhileTheDashboardHas80_IngressTakes8080()
+    {
+        var plan = IngressListenPlan.Create("http://localhost:80", new IngressOptions(), canBind: (_, _) => true);
+
+        Assert.Equal(8080, plan.Ingress.Port);
+        Assert.Equal(["http://localhost:80"], plan.Dashboard.Select(a => a.Url));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
 using MiniPaas.Web.Api.Authentication;
 using MiniPaas.Web.Api.Endpoints;
@@ -19,7 +20,9 @@ public static class ApiHostingExtensions
         builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenDefaults.Scheme, configureOptions: null);
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(ApiTokenDefaults.Policy, policy => policy.AddAuthenticationSchemes(ApiTokenDefaults.Scheme).RequireAuthenticatedUser());
+            .AddPolicy(ApiTokenDefaults.Policy, policy => policy.AddAuthenticationSchemes(ApiTokenDefaults.Scheme).RequireAuthenticatedUser()
+                .AddRequirements(new ApiScopeRequirement()));
+        builder.Services.AddSingleton<IAuthorizationHandler, ApiScopeAuthorizationHandler>();
 
         builder.Services.AddOpenApi("v1", options =>
         {
@@ -34,7 +37,7 @@ public static class ApiHostingExtensions
                 {
                     Type = SecuritySchemeType.Http,
                     Scheme = "bearer",
-                    Description = "An API token created on the Settings page or listed in MiniPaas:Api:Tokens.",
+                    Description = "An API token created on the Settings page (scope read, deploy or admin) or listed in MiniPaas:Api:Tokens (admin).",
                 };
                 document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiTokenDefaults.Scheme, document)] = [] }];
                 return Task.CompletedTask;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using MiniPaas.Core.Configuration;
 using MiniPaas.Core.GitHub;
 
 namespace MiniPaas.Web.GitHub;
@@ -7,9 +6,9 @@ namespace MiniPaas.Web.GitHub;
 /// <summary>
 /// With GitHub sign-in configured, the dashboard (pages and the Blazor circuit) needs a signed-in user: page loads go to
 /// <c>/login</c>, everything else gets 401. Not gated: the sign-in routes themselves, webhooks, the API (own tokens),
-/// health probes, static files and app hosts. Without sign-in this does nothing (the loopback guard applies instead).
+/// health probes and static files (app hosts never reach it: the ingress answers them first). Without sign-in this does nothing (the loopback guard applies instead).
 /// </summary>
-public sealed class DashboardSignInGate(RequestDelegate next, IOptionsMonitor<GitHubOptions> gitHub, IOptionsMonitor<IngressOptions> ingress)
+public sealed class DashboardSignInGate(RequestDelegate next, IOptionsMonitor<GitHubOptions> gitHub)
 {
     private static readonly string[] OpenPrefixes = ["/login", "/auth/", "/webhooks/", "/api/", "/healthz", "/readyz", "/_framework/", "/_content/", "/not-found", "/Error"];
 
@@ -33,7 +32,7 @@ public sealed class DashboardSignInGate(RequestDelegate next, IOptionsMonitor<Gi
         return context.Response.WriteAsync("Sign in with GitHub first (/login).", context.RequestAborted);
     }
 
-    private bool IsOpen(HttpContext context)
+    private static bool IsOpen(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
         if (OpenPrefixes.Any(p => path.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
@@ -42,13 +41,7 @@ public sealed class DashboardSignInGate(RequestDelegate next, IOptionsMonitor<Gi
         }
 
         // Static assets (app.css, js/theme.js, favicon.png...) carry no data; dashboard routes have no file extension.
-        if (Path.HasExtension(path))
-        {
-            return true;
-        }
-
-        var host = context.Request.Host.Host;
-        var appsSuffix = "." + ingress.CurrentValue.AppsDomain.Trim('.');
-        return host.Length > appsSuffix.Length && host.EndsWith(appsSuffix, StringComparison.OrdinalIgnoreCase);
+        // App hosts never get here (the ingress answered them), so a dashboard host under AppsDomain is gated like any other.
+        return Path.HasExtension(path);
     }
 }

@@ -1,6 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Options;
-using MiniPaas.Core.Configuration;
 using MiniPaas.Web.Health;
 
 namespace MiniPaas.Web.Hosting;
@@ -8,10 +6,10 @@ namespace MiniPaas.Web.Hosting;
 /// <summary>
 /// Single-owner stance: while GitHub sign-in is not configured nobody is authenticated, so the dashboard answers
 /// only to the machine itself. Requests for apps (<c>&lt;subdomain&gt;.&lt;AppsDomain&gt;</c>) are the public
-/// surface and pass untouched; so do the health endpoints, which orchestrators probe from outside loopback, and the
+/// surface, answered by the ingress before this runs; the health endpoints pass untouched, which orchestrators probe from outside loopback, and the
 /// token-authenticated API under <c>/api</c>.
 /// </summary>
-public sealed class LoopbackOnlyMiddleware(RequestDelegate next, IConfiguration configuration, IOptions<IngressOptions> ingress)
+public sealed class LoopbackOnlyMiddleware(RequestDelegate next, IConfiguration configuration)
 {
     internal const string Message = "MiniPaas dashboard answers only on loopback until GitHub sign-in is configured (MiniPaas:GitHub:ClientId).";
 
@@ -51,13 +49,7 @@ public sealed class LoopbackOnlyMiddleware(RequestDelegate next, IConfiguration 
         }
 
         // The automation API authenticates every request itself (bearer token, never a cookie), so CI can call it from elsewhere.
-        if (path.StartsWithSegments(Api.ApiHostingExtensions.Prefix, StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        var host = context.Request.Host.Host;
-        var appsSuffix = "." + ingress.Value.AppsDomain.Trim('.');
-        return host.Length > appsSuffix.Length && host.EndsWith(appsSuffix, StringComparison.OrdinalIgnoreCase);
+        // App hosts never get here (the ingress answered them); a dashboard host under AppsDomain is the dashboard.
+        return path.StartsWithSegments(Api.ApiHostingExtensions.Prefix, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -1,8 +1,8 @@
-using System.Collections.Frozen;
 using System.Net;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using MiniPaas.Core.Ingress;
+using MiniPaas.Web.Hosting;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -25,7 +25,7 @@ public sealed partial class AppIngressHandler : IDisposable
     private readonly IHttpForwarder _forwarder;
     private readonly IRequestObserver _observer;
     private readonly IngressEndpoint _endpoint;
-    private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _dashboardHosts;
+    private readonly DashboardHosts _dashboardHosts;
     private readonly TimeProvider _time;
     private readonly ILogger<AppIngressHandler> _logger;
     private readonly HttpTransformer _transformer;
@@ -51,18 +51,18 @@ public sealed partial class AppIngressHandler : IDisposable
         ITransformBuilder transforms,
         IRequestObserver observer,
         IngressEndpoint endpoint,
-        IngressListenPlan plan,
+        DashboardHosts dashboardHosts,
         TimeProvider time,
         ILogger<AppIngressHandler> logger)
     {
         ArgumentNullException.ThrowIfNull(transforms);
         ArgumentNullException.ThrowIfNull(endpoint);
-        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(dashboardHosts);
         _routes = new LiveRoutes(table);
         _forwarder = forwarder;
         _observer = observer;
         _endpoint = endpoint;
-        _dashboardHosts = plan.DashboardHosts.ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+        _dashboardHosts = dashboardHosts;
         _time = time;
         _logger = logger;
         _hostSuffix = "." + endpoint.AppsDomain;
@@ -141,7 +141,10 @@ public sealed partial class AppIngressHandler : IDisposable
         return context;
     }
 
-    /// <summary>The subdomain part of a Host header value (port ignored), or empty when it is not an app host.</summary>
+    /// <summary>
+    /// The subdomain part of a Host header value (port ignored), or empty when it is not an app host. A dashboard host is
+    /// never an app host, even under <c>AppsDomain</c> (and even when a project has that subdomain): it would skip sign-in.
+    /// </summary>
     private ReadOnlySpan<char> MatchSubdomain(string? hostValue)
     {
         // Case is ignored by every comparison below; a trailing dot and Unicode labels are normalised first.

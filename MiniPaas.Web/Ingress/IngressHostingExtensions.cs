@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MiniPaas.Core.Configuration;
 using MiniPaas.Core.Ingress;
+using MiniPaas.Web.Hosting;
 using Yarp.ReverseProxy.Configuration;
 
 namespace MiniPaas.Web.Ingress;
@@ -30,7 +31,8 @@ public static partial class IngressHostingExtensions
         services.AddOptions<IngressOptions>().Bind(section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(plan);
-        services.AddSingleton(new IngressEndpoint(plan.Ingress.Port, options.AppsDomain, plan.DashboardUrl));
+        services.AddDashboardHosts(builder.Configuration);
+        services.AddSingleton(sp => new IngressEndpoint(plan.Ingress.Port, options.AppsDomain, plan.DashboardUrl, sp.GetRequiredService<DashboardHosts>().Names));
         services.TryAddSingleton<RouteTable>();
         services.TryAddSingleton<IRouteTable>(sp => sp.GetRequiredService<RouteTable>());
         services.AddSingleton<RouteTableProxyConfigProvider>();
@@ -43,7 +45,8 @@ public static partial class IngressHostingExtensions
 
     /// <summary>
     /// Checks that every port is free (throws <see cref="PortInUseException"/> with a one-line message otherwise) and adds
-    /// the host branch: requests for <c>&lt;x&gt;.&lt;AppsDomain&gt;</c> go to the app, everything else to the dashboard.
+    /// the host branch: requests for <c>&lt;x&gt;.&lt;AppsDomain&gt;</c> go to the app; anything else on the ingress port gets
+    /// the ingress's 404 (<see cref="IngressPortGuard"/>); the rest goes on to the dashboard.
     /// Call it first, right after <c>Build()</c>, so no dashboard middleware touches app traffic.
     /// </summary>
     public static WebApplication UseMiniPaasIngress(this WebApplication app)
@@ -70,6 +73,9 @@ public static partial class IngressHostingExtensions
         {
             app.Use((context, next) => handler.TryHandleAsync(context) ?? next(context));
         }
+
+        // What is left on the ingress port is no app: the ingress's own 404 (or a redirect for a dashboard host), never the dashboard.
+        app.UseMiddleware<IngressPortGuard>();
 
         // WebApplication would otherwise insert its implicit UseRouting at the very start of the pipeline, so every app
         // request would first be matched against the dashboard's endpoints (Blazor pages, static assets) for nothing.

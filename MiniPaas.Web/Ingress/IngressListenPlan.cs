@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Options;
 using MiniPaas.Core.Configuration;
 
 namespace MiniPaas.Web.Ingress;
@@ -11,18 +12,23 @@ public sealed record ListenAddress(string Url, string Scheme, string Host, IPAdd
 /// <summary>
 /// Every address MiniPaas listens on: the dashboard URLs as configured (<c>urls</c>, i.e. <c>--urls</c> /
 /// <c>ASPNETCORE_URLS</c>, default <c>http://localhost:3000</c>) plus the ingress port. Computed once at start-up.
+/// The ingress port serves apps only: a configured URL on that port is an ingress listener, not a dashboard one, and at
+/// least one URL must be left for the dashboard.
 /// </summary>
 public sealed class IngressListenPlan
 {
     /// <summary>Dashboard address when nothing is configured.</summary>
     public const string DefaultUrls = "http://localhost:3000";
 
+    private static readonly int[] FallbackIngressPorts = [8080, 8081, 8082];
+
     private static readonly string[] WildcardHosts = ["*", "+", "0.0.0.0", "::", "[::]"];
 
-    private IngressListenPlan(IReadOnlyList<ListenAddress> dashboard, ListenAddress ingress, bool isIngressPortAutomatic)
+    private IngressListenPlan(IReadOnlyList<ListenAddress> dashboard, IReadOnlyList<ListenAddress> ingress, bool isIngressPortAutomatic)
     {
         Dashboard = dashboard;
-        Ingress = ingress;
+        Ingress = ingress[0];
+        _ingressListeners = ingress;
         IsIngressPortAutomatic = isIngressPortAutomatic;
         var first = dashboard[0];
         var shownHost = IsWildcard(first.Host) ? "localhost" : first.Host;
@@ -30,8 +36,12 @@ public sealed class IngressListenPlan
         DashboardHosts = dashboard.Select(a => a.Host).Where(h => !IsWildcard(h)).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
+    private readonly IReadOnlyList<ListenAddress> _ingressListeners;
+
+    /// <summary>The dashboard's listeners (none of them on the ingress port).</summary>
     public IReadOnlyList<ListenAddress> Dashboard { get; }
 
+    /// <summary>The ingress listener (the first, when the configured URLs name several on the ingress port).</summary>
     public ListenAddress Ingress { get; }
 
     /// <summary>True when no port was configured and 80/8080 was chosen by probing.</summary>
@@ -39,18 +49,11 @@ public sealed class IngressListenPlan
 
     public Uri DashboardUrl { get; }
 
-    /// <summary>Host names the dashboard answers on (never treated as app hosts).</summary>
+    /// <summary>The named hosts of the dashboard's own URLs; part of what <see cref="Hosting.DashboardHosts"/> allows.</summary>
     public IReadOnlySet<string> DashboardHosts { get; }
 
-    /// <summary>
-    /// Whether the ingress gets its own listener. Skipped when a dashboard URL already uses that port: the host
-    /// branch routes by Host header, so one listener serves both.
-    /// </summary>
-    public bool HasSeparateIngressListener => Dashboard.All(a => a.Port != Ingress.Port);
-
-    /// <summary>Everything Kestrel must listen on, as URLs.</summary>
-    public IReadOnlyList<string> AllUrls =>
-        HasSeparateIngressListener ? [.. Dashboard.Select(a => a.Url), Ingress.Url] : [.. Dashboard.Select(a => a.Url)];
+    /// <summary>Everything Kestrel must listen on, as URLs: the dashboard's, then the ingress's.</summary>
+    public IReadOnlyList<string> AllUrls => [.. Dashboard.Select(a => a.Url), .. _ingressListeners.Select(a => a.Url)];
 
     /// <param name="urls">The configured <c>urls</c> value (semicolon-separated); null or empty means <see cref="DefaultUrls"/>.</param>
     /// <param name="canBind">Probe used to choose 80 or 8080 when no ingress port is configured.</param>
@@ -59,13 +62,12 @@ public sealed class IngressListenPlan
         ArgumentNullException.ThrowIfNull(options);
         canBind ??= static (address, port) => PortProbe.TryBind(address, port) == SocketError.Success;
 
-        var dashboard = (string.IsNullOrWhiteSpace(urls) ? DefaultUrls : urls)
+        var configured = (string.IsNullOrWhiteSpace(urls) ? DefaultUrls : urls)
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(u => Parse(u, isIngress: false))
             .ToList();
-        if (dashboard.Count == 0)
+        if (configured.Count == 0)
         {
-            dashboard.Add(Parse(DefaultUrls, isIngress: false));
+            configured.Add(DefaultUrls);
         }
 
         // Apps under localhost only need loopback; a real domain must be reachable from outside.
@@ -73,8 +75,28 @@ public sealed class IngressListenPlan
         var ingressHost = isLocal ? "localhost" : "*";
         var probe = isLocal ? IPAddress.Loopback : IPAddress.Any;
         var isAutomatic = options.Port is null;
-        var port = options.Port ?? (canBind(probe, 80) ? 80 : 8080);
-        var ingress = Parse(string.Create(CultureInfo.InvariantCulture, $"http://{ingressHost}:{port}"), isIngress: true);
+        var configuredPorts = configured.Select(u => Parse(u, isIngress: false).Port).ToHashSet();
+        // An automatic choice never takes a port the dashboard was given.
+        var port = options.Port
+            ?? (!configuredPorts.Contains(80) && canBind(probe, 80) ? 80 : FallbackIngressPorts.First(p => !configuredPorts.Contains(p)));
+
+        // A configured URL on the ingress port (a test host spelling out both listeners) becomes an ingress listener.
+        var ingress = configured.Select(u => Parse(u, isIngress: true)).Where(a => a.Port == port).ToList();
+        var dashboard = configured.Select(u => Parse(u, isIngress: false)).Where(a => a.Port != port).ToList();
+        if (dashboard.Count == 0)
+        {
+            throw new OptionsValidationException(IngressOptions.SectionName, typeof(IngressOptions),
+            [
+                string.Create(CultureInfo.InvariantCulture,
+                    $"the dashboard URLs ({string.Join(", ", configured)}) all use the app ingress port {port}, which serves apps only: give the dashboard another port (--urls) or move the ingress (MiniPaas:Ingress:Port)."),
+            ]);
+        }
+
+        if (ingress.Count == 0)
+        {
+            ingress.Add(Parse(string.Create(CultureInfo.InvariantCulture, $"http://{ingressHost}:{port}"), isIngress: true));
+        }
+
         return new IngressListenPlan(dashboard, ingress, isAutomatic);
     }
 
@@ -84,8 +106,7 @@ public sealed class IngressListenPlan
     /// </summary>
     public void EnsurePortsFree()
     {
-        var addresses = HasSeparateIngressListener ? [.. Dashboard, Ingress] : Dashboard;
-        foreach (var address in addresses.Where(a => a.Port != 0))
+        foreach (var address in Dashboard.Concat(_ingressListeners).Where(a => a.Port != 0))
         {
             var error = PortProbe.TryBind(address.ProbeAddress, address.Port);
             if (error is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)

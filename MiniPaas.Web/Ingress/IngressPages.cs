@@ -13,6 +13,18 @@ internal static class IngressPages
             $"<p>No app called <b>{name}</b> — create a project with that subdomain in the dashboard at <a href=\"{dashboard}\">{dashboard}</a>.</p>");
     }
 
+    /// <summary>A request on the ingress port whose host is no app (the ingress port serves apps only).</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="appsDomain">Where apps live, for the explanation.</param>
+    /// <param name="dashboard">Where the dashboard is, when the request named one of its hosts; else null (no link).</param>
+    public static Task WriteNoAppAsync(HttpContext context, string appsDomain, Uri? dashboard)
+    {
+        var domain = WebUtility.HtmlEncode(appsDomain);
+        var link = dashboard is null ? "" : $"<p>The dashboard is at <a href=\"{WebUtility.HtmlEncode(dashboard.ToString())}\">{WebUtility.HtmlEncode(dashboard.ToString())}</a>.</p>";
+        return WriteAsync(context, StatusCodes.Status404NotFound, "No app at this address",
+            $"<p>This port serves MiniPaas apps only, at <b>&lt;subdomain&gt;.{domain}</b>.</p>{link}");
+    }
+
     public static Task WriteUnavailableAsync(HttpContext context, string subdomain, string status)
     {
         // Browsers re-check by themselves; clients that honour Retry-After do the same.

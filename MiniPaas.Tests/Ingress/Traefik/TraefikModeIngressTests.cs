@@ -53,11 +53,16 @@ public sealed class TraefikModeIngressTests : IAsyncLifetime
         using var appResponse = await client.SendAsync(appRequest);
         using var dashboardRequest = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/") { Headers = { Host = "localhost" } };
         using var dashboardResponse = await client.SendAsync(dashboardRequest);
+        using var onDashboardPort = new HttpRequestMessage(HttpMethod.Get, $"{_app.Urls.First()}/") { Headers = { Host = "localhost" } };
+        using var dashboardPortResponse = await client.SendAsync(onDashboardPort);
 
         Assert.Equal(HttpStatusCode.NotFound, appResponse.StatusCode);
         var body = await appResponse.Content.ReadAsStringAsync();
         Assert.Contains("served by Traefik", body, StringComparison.Ordinal);
         Assert.DoesNotContain("A /hello", body, StringComparison.Ordinal);
-        Assert.Equal("dashboard", await dashboardResponse.Content.ReadAsStringAsync());
+        // The ingress port serves apps only, in Traefik mode too; the dashboard answers on its own port.
+        Assert.Equal(HttpStatusCode.NotFound, dashboardResponse.StatusCode);
+        Assert.Contains("No app at this address", await dashboardResponse.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("dashboard", await dashboardPortResponse.Content.ReadAsStringAsync());
     }
 }

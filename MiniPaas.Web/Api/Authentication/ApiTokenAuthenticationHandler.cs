@@ -12,11 +12,15 @@ public static class ApiTokenDefaults
     public const string Scheme = "ApiToken";
     public const string Policy = "ApiToken";
     public const string TokenIdClaim = "minipaas:api_token_id";
+
+    /// <summary>The token's <see cref="ApiScope"/> by name (<c>read</c>, <c>deploy</c>, <c>admin</c>).</summary>
+    public const string ScopeClaim = "minipaas:api_scope";
 }
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;token&gt;</c> against <see cref="ApiTokenService"/>. A missing or wrong token
-/// is answered 401 with a JSON problem body and a <c>WWW-Authenticate: Bearer</c> challenge; cookies are never read.
+/// is answered 401 with a JSON problem body and a <c>WWW-Authenticate: Bearer</c> challenge (an expired one says so);
+/// a token whose scope is too low gets a 403 problem naming the scope needed. Cookies are never read.
 /// </summary>
 public sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -25,6 +29,8 @@ public sealed class ApiTokenAuthenticationHandler(
     ApiTokenService tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private const string BearerPrefix = "Bearer ";
+    private const string UnknownDetail = "The API token is unknown or revoked.";
+    private const string ExpiredDetail = "The API token has expired; create a new one on the Settings page.";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -41,13 +47,13 @@ public sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var caller = await tokens.AuthenticateAsync(header[BearerPrefix.Length..].Trim(), Context.RequestAborted).ConfigureAwait(false);
-        if (caller is null)
+        var check = await tokens.CheckAsync(header[BearerPrefix.Length..].Trim(), Context.RequestAborted).ConfigureAwait(false);
+        if (check.Caller is not { } caller)
         {
-            return AuthenticateResult.Fail("The API token is unknown or revoked.");
+            return AuthenticateResult.Fail(check.IsExpired ? ExpiredDetail : UnknownDetail);
         }
 
-        List<Claim> claims = [new(ClaimTypes.Name, caller.Name)];
+        List<Claim> claims = [new(ClaimTypes.Name, caller.Name), new(ApiTokenDefaults.ScopeClaim, caller.Scope.Name())];
         if (caller.TokenId is { } id)
         {
             claims.Add(new Claim(ApiTokenDefaults.TokenIdClaim, id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -61,16 +67,24 @@ public sealed class ApiTokenAuthenticationHandler(
     {
         var result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = "Bearer";
+        Response.Headers.WWWAuthenticate = result.Failure?.Message == ExpiredDetail
+            ? "Bearer error=\"invalid_token\", error_description=\"The token has expired\""
+            : "Bearer";
         // Written as JSON whatever the Accept header says (a follower asks for text/event-stream): scripts read the reason.
         await TypedResults.Problem(
             statusCode: StatusCodes.Status401Unauthorized,
             title: "Unauthorized",
             detail: result.Failure is null
                 ? "Send an API token as 'Authorization: Bearer <token>' (create one on the Settings page, or configure MiniPaas:Api:Tokens)."
-                : "The API token is unknown or revoked.").ExecuteAsync(Context).ConfigureAwait(false);
+                : result.Failure.Message).ExecuteAsync(Context).ConfigureAwait(false);
     }
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden").ExecuteAsync(Context);
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        var granted = Context.User.FindFirst(ApiTokenDefaults.ScopeClaim)?.Value ?? "none";
+        var detail = Context.Items[ApiScopeAuthorizationHandler.NeededScopeItem] is ApiScope needed
+            ? $"This token's scope ({granted}) does not allow this request; it needs the {needed.Name()} scope."
+            : $"This token's scope ({granted}) does not allow this request.";
+        return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail).ExecuteAsync(Context);
+    }
 }

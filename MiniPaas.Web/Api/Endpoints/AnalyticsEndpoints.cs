@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using MiniPaas.Core.Analytics;
 using MiniPaas.Core.Analytics.Stats;
+using MiniPaas.Core.ApiTokens;
 using MiniPaas.Core.Projects;
 using MiniPaas.Web.Api.Analytics;
+using MiniPaas.Web.Api.Authentication;
 using MiniPaas.Web.Api.Contracts;
 
 namespace MiniPaas.Web.Api.Endpoints;
@@ -20,7 +22,7 @@ internal static class AnalyticsEndpoints
 
     public static RouteGroupBuilder MapAnalyticsEndpoints(this RouteGroupBuilder api)
     {
-        var project = api.MapGroup("/projects/{id:long}").WithTags("Analytics");
+        var project = api.MapGroup("/projects/{id:long}").WithTags("Analytics").RequireApiScope(ApiScope.Read);
         project.MapGet("/analytics", AnalyticsAsync).WithName("GetAnalytics");
         project.MapGet("/visitors", VisitorsAsync).WithName("GetVisitors");
         project.MapGet("/requests", RequestsAsync).WithName("GetRequests");

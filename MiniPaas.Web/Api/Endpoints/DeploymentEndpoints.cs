@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using MiniPaas.Core.ApiTokens;
 using MiniPaas.Core.Deploying;
 using MiniPaas.Core.Logs;
 using MiniPaas.Core.Projects;
+using MiniPaas.Web.Api.Authentication;
 using MiniPaas.Web.Api.Contracts;
 using MiniPaas.Web.Api.Logs;
 
@@ -13,16 +15,16 @@ internal static class DeploymentEndpoints
     public static RouteGroupBuilder MapDeploymentEndpoints(this RouteGroupBuilder api)
     {
         var deployments = api.MapGroup("/deployments").WithTags("Deployments");
-        deployments.MapGet("/{id:long}", GetAsync).WithName("GetDeployment");
-        deployments.MapPost("/{id:long}/stop", StopAsync).WithName("StopDeployment");
-        deployments.MapPost("/{id:long}/rollback", RollbackAsync).WithName("RollbackToDeployment");
+        deployments.MapGet("/{id:long}", GetAsync).WithName("GetDeployment").RequireApiScope(ApiScope.Read);
+        deployments.MapPost("/{id:long}/stop", StopAsync).WithName("StopDeployment").RequireApiScope(ApiScope.Deploy);
+        deployments.MapPost("/{id:long}/rollback", RollbackAsync).WithName("RollbackToDeployment").RequireApiScope(ApiScope.Deploy);
         deployments.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteDeployment");
-        deployments.MapGet("/{id:long}/build-logs", BuildLogsAsync).WithName("GetBuildLogs")
+        deployments.MapGet("/{id:long}/build-logs", BuildLogsAsync).WithName("GetBuildLogs").RequireApiScope(ApiScope.Read)
             .Produces<LogPageDto>()
             .Produces(StatusCodes.Status200OK, contentType: LogEventStreamResult.ContentType)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
-        deployments.MapGet("/{id:long}/runtime-logs", RuntimeLogsAsync).WithName("GetRuntimeLogs")
+        deployments.MapGet("/{id:long}/runtime-logs", RuntimeLogsAsync).WithName("GetRuntimeLogs").RequireApiScope(ApiScope.Read)
             .Produces<LogPageDto>()
             .Produces(StatusCodes.Status200OK, contentType: LogEventStreamResult.ContentType)
             .ProducesValidationProblem()

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using MiniPaas.Core.ApiTokens;
 using MiniPaas.Core.Git;
 using MiniPaas.Core.Projects;
 using MiniPaas.Core.Variables;
+using MiniPaas.Web.Api.Authentication;
 using MiniPaas.Web.Api.Contracts;
 
 namespace MiniPaas.Web.Api.Endpoints;
@@ -12,9 +14,9 @@ internal static class EnvEndpoints
     public static RouteGroupBuilder MapEnvEndpoints(this RouteGroupBuilder api)
     {
         var env = api.MapGroup("/projects/{id:long}/env").WithTags("Variables");
-        env.MapGet("/", ListAsync).WithName("ListVariables");
+        env.MapGet("/", ListAsync).WithName("ListVariables").RequireApiScope(ApiScope.Read, revealScope: ApiScope.Admin);
         env.MapPost("/", CreateAsync).WithName("SetVariable").Accepts<EnvVarInput>("application/json");
-        env.MapGet("/suggest", SuggestAsync).WithName("SuggestVariables");
+        env.MapGet("/suggest", SuggestAsync).WithName("SuggestVariables").RequireApiScope(ApiScope.Read, revealScope: ApiScope.Admin);
         env.MapPut("/{key}", ReplaceAsync).WithName("ReplaceVariable").Accepts<EnvVarInput>("application/json");
         env.MapDelete("/{key}", DeleteAsync).WithName("DeleteVariable");
         return api;

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using MiniPaas.Core.ApiTokens;
 using MiniPaas.Core.Deploying;
 using MiniPaas.Core.Projects;
+using MiniPaas.Web.Api.Authentication;
 using MiniPaas.Web.Api.Contracts;
 
 namespace MiniPaas.Web.Api.Endpoints;
@@ -11,13 +13,13 @@ internal static class ProjectEndpoints
     public static RouteGroupBuilder MapProjectEndpoints(this RouteGroupBuilder api)
     {
         var projects = api.MapGroup("/projects").WithTags("Projects");
-        projects.MapGet("/", ListAsync).WithName("ListProjects");
+        projects.MapGet("/", ListAsync).WithName("ListProjects").RequireApiScope(ApiScope.Read);
         projects.MapPost("/", CreateAsync).WithName("CreateProject").Accepts<ProjectInput>("application/json");
-        projects.MapGet("/{id:long}", GetAsync).WithName("GetProject");
+        projects.MapGet("/{id:long}", GetAsync).WithName("GetProject").RequireApiScope(ApiScope.Read);
         projects.MapPut("/{id:long}", UpdateAsync).WithName("UpdateProject").Accepts<ProjectInput>("application/json");
         projects.MapDelete("/{id:long}", DeleteAsync).WithName("DeleteProject");
-        projects.MapPost("/{id:long}/deploy", DeployAsync).WithName("DeployProject");
-        projects.MapGet("/{id:long}/deployments", ListDeploymentsAsync).WithName("ListDeployments");
+        projects.MapPost("/{id:long}/deploy", DeployAsync).WithName("DeployProject").RequireApiScope(ApiScope.Deploy);
+        projects.MapGet("/{id:long}/deployments", ListDeploymentsAsync).WithName("ListDeployments").RequireApiScope(ApiScope.Read);
         return api;
     }
 

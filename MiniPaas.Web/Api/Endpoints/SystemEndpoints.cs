@@ -2,10 +2,12 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using MiniPaas.Core.ApiTokens;
 using MiniPaas.Core.Configuration;
 using MiniPaas.Core.Deploying;
 using MiniPaas.Core.Ingress;
 using MiniPaas.Core.Persistence;
+using MiniPaas.Web.Api.Authentication;
 using MiniPaas.Web.Api.Contracts;
 
 namespace MiniPaas.Web.Api.Endpoints;
@@ -15,7 +17,7 @@ internal static class SystemEndpoints
 {
     public static RouteGroupBuilder MapSystemEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/system", GetAsync).WithTags("System").WithName("GetSystem");
+        api.MapGet("/system", GetAsync).WithTags("System").WithName("GetSystem").RequireApiScope(ApiScope.Read);
         return api;
     }
 

@@ -6,14 +6,18 @@ using MudBlazor;
 
 namespace MiniPaas.Web.Components.Settings;
 
-/// <summary>Settings of this MiniPaas: API tokens (create — shown once —, list with last use, revoke).</summary>
+/// <summary>Settings of this MiniPaas: API tokens (create with a scope and an optional expiry — shown once —, list with last use, revoke).</summary>
 public sealed partial class SettingsPage(
     ApiTokenService tokens,
+    TimeProvider time,
     IOptions<ApiOptions> apiOptions,
     IDialogService dialogs,
     ISnackbar snackbar,
     IJSRuntime js) : IDisposable
 {
+    /// <summary>Expiry choices in days (0: never).</summary>
+    private static readonly (int Days, string Label)[] ExpiryChoices = [(0, "never"), (7, "in 7 days"), (30, "in 30 days"), (90, "in 90 days"), (365, "in a year")];
+
     private readonly CancellationTokenSource _disposed = new();
     private IReadOnlyList<ApiTokenView>? _tokens;
     private CreatedApiToken? _created;
@@ -21,11 +25,14 @@ public sealed partial class SettingsPage(
     private string? _nameError;
     private bool _busy;
     private int _configuredCount;
+    private ApiScope _scope = ApiScope.Read;
+    private int _expiryDays = 90;
+    private DateTimeOffset _now;
 
     protected override async Task OnInitializedAsync()
     {
         _configuredCount = apiOptions.Value.Tokens.Count;
-        _tokens = await tokens.ListAsync(_disposed.Token);
+        await ReloadAsync();
     }
 
     private async Task CreateAsync()
@@ -39,9 +46,10 @@ public sealed partial class SettingsPage(
         _busy = true;
         try
         {
-            _created = await tokens.CreateAsync(_name!, _disposed.Token);
+            DateTimeOffset? expiresAt = _expiryDays > 0 ? time.GetUtcNow().AddDays(_expiryDays) : null;
+            _created = await tokens.CreateAsync(_name!, _scope, expiresAt, _disposed.Token);
             _name = null;
-            _tokens = await tokens.ListAsync(_disposed.Token);
+            await ReloadAsync();
         }
         finally
         {
@@ -69,7 +77,7 @@ public sealed partial class SettingsPage(
                 _created = null;
             }
 
-            _tokens = await tokens.ListAsync(_disposed.Token);
+            await ReloadAsync();
             snackbar.Add($"Token '{token.Name}' revoked.", Severity.Info);
         }
         finally
@@ -95,6 +103,12 @@ public sealed partial class SettingsPage(
             // The browser refused clipboard access (e.g. not a secure context): the token is still on screen to select.
             snackbar.Add("The browser did not allow copying; select the token and copy it by hand.", Severity.Warning);
         }
+    }
+
+    private async Task ReloadAsync()
+    {
+        _tokens = await tokens.ListAsync(_disposed.Token);
+        _now = time.GetUtcNow();
     }
 
     private static string Format(DateTimeOffset at) => at.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
