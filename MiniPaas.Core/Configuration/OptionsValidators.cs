@@ -142,7 +142,7 @@ public sealed class IngressOptionsValidator : IValidateOptions<IngressOptions>
     }
 }
 
-/// <summary>Checks <see cref="BuilderOptions"/>: concurrency 1–32, positive CPU, memory and timeout.</summary>
+/// <summary>Checks <see cref="BuilderOptions"/>: concurrency 1–32, positive CPU, memory and timeouts, workable clone and build-log caps.</summary>
 public sealed class BuilderOptionsValidator : IValidateOptions<BuilderOptions>
 {
     public ValidateOptionsResult Validate(string? name, BuilderOptions options)
@@ -165,6 +165,28 @@ public sealed class BuilderOptionsValidator : IValidateOptions<BuilderOptions>
         }
 
         OptionsErrors.RequirePositive(errors, "MiniPaas:Builder:BuildTimeout", options.BuildTimeout);
+        OptionsErrors.RequirePositive(errors, "MiniPaas:Builder:CloneTimeout", options.CloneTimeout);
+        if (options.MaxCloneBytes < 1024 * 1024)
+        {
+            errors.Add("MiniPaas:Builder:MaxCloneBytes must be at least 1 MiB.");
+        }
+
+        // The same floor as runtime lines: the cut marker and a useful start of the line must fit.
+        if (options.MaxBuildLogLineLength < 256)
+        {
+            errors.Add("MiniPaas:Builder:MaxBuildLogLineLength must be at least 256.");
+        }
+
+        if (options.MaxBuildLogLines < 100)
+        {
+            errors.Add("MiniPaas:Builder:MaxBuildLogLines must be at least 100.");
+        }
+
+        if (options.MaxBuildLogBytes < options.MaxBuildLogLineLength * 4L)
+        {
+            errors.Add("MiniPaas:Builder:MaxBuildLogBytes must hold at least four lines of MaxBuildLogLineLength.");
+        }
+
         return OptionsErrors.ToResult(errors);
     }
 }

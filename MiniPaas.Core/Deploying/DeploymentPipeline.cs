@@ -31,6 +31,7 @@ public sealed partial class DeploymentPipeline(
     ProjectDeletions deletions,
     ImageRetention retention,
     IOptions<RuntimeOptions> runtimeOptions,
+    IOptions<BuilderOptions> builderOptions,
     IHostApplicationLifetime lifetime,
     Installation installation,
     TimeProvider timeProvider,
