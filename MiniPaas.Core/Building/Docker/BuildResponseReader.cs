@@ -134,8 +134,11 @@ internal sealed class BuildResponseReader(BuildOutputReader output)
         var piece = end < 0 ? bytes : bytes[..end];
         if (_length + piece.Length > MaxMessageBytes)
         {
+            // Fill up to the cap first, so the message's start is there to be recognised.
+            var fill = MaxMessageBytes - _length;
+            Append(piece[..fill]);
             StartOversized();
-            return bytes;
+            return bytes[fill..];
         }
 
         Append(piece);
