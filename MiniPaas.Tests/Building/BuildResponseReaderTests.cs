@@ -84,7 +84,8 @@ public sealed class BuildResponseReaderTests
     {
         var reader = new BuildResponseReader(_output);
         var huge = new string('x', BuildResponseReader.MaxMessageBytes * 2);
-        reader.Feed(Encoding.UTF8.GetBytes($"{{\"errorDetail\":{{\"message\":\"The command '{huge}' returned a non-zero code: 1\"}},\"error\":\"same\"}}\r\n{{\"stream\":\"later\\n\"}}\r\n"));
+        // The engine's own shape: the code before the message.
+        reader.Feed(Encoding.UTF8.GetBytes($"{{\"errorDetail\":{{\"code\":1,\"message\":\"The command '{huge}' returned a non-zero code: 1\"}},\"error\":\"same\"}}\r\n{{\"stream\":\"later\\n\"}}\r\n"));
         reader.End();
 
         Assert.NotNull(_output.Error);
@@ -92,6 +93,28 @@ public sealed class BuildResponseReaderTests
         Assert.True(_output.Error.Length <= MaxLine + 1, $"error of {_output.Error.Length} characters");
         Assert.True(_output.DescribeFailure().Length < 4_000);
         Assert.Equal("later", _lines[^1].Text);
+    }
+
+    [Fact]
+    public void Feed_OversizedErrorWithoutAMessage_StillAnError()
+    {
+        var reader = new BuildResponseReader(_output);
+        var huge = new string('z', BuildResponseReader.MaxMessageBytes + 10);
+        reader.Feed(Encoding.UTF8.GetBytes($"{{\"errorDetail\":{{\"code\":1,\"other\":\"{huge}\"}}}}\r\n"));
+        reader.End();
+
+        Assert.Equal("The engine reported an error longer than 1,048,576 bytes that MiniPaas could not read.", _output.Error);
+    }
+
+    [Fact]
+    public void Feed_AuxMessage_RemembersTheImageId()
+    {
+        var reader = new BuildResponseReader(_output);
+        reader.Feed("{\"aux\":{\"ID\":\"sha256:0de0e38f\"}}\r\n"u8);
+        reader.End();
+
+        Assert.Equal("sha256:0de0e38f", _output.ImageId);
+        Assert.Empty(_lines);
     }
 
     [Fact]

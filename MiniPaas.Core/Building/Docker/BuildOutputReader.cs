@@ -32,6 +32,9 @@ internal sealed class BuildOutputReader : ITextSink
 
     public string? Error { get; private set; }
 
+    /// <summary>The built image's ID, from the engine's last message (<c>aux.ID</c>); null until the build succeeded.</summary>
+    public string? ImageId { get; set; }
+
     /// <summary>Text of <c>stream</c> messages; chunks are not line aligned.</summary>
     public void Write(ReadOnlySpan<char> text) => _lines.Append(text);
 

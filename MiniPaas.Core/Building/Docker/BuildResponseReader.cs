@@ -36,7 +36,9 @@ internal sealed class BuildResponseReader(BuildOutputReader output)
     // Go's encoder writes JSONMessage's fields in declaration order, so these are how such messages begin.
     private static ReadOnlySpan<byte> StreamPrefix => "{\"stream\":\""u8;
 
-    private static ReadOnlySpan<byte> ErrorPrefix => "{\"errorDetail\":{\"message\":\""u8;
+    private static ReadOnlySpan<byte> ErrorPrefix => "{\"errorDetail\":"u8;
+
+    private static ReadOnlySpan<byte> MessageKey => "\"message\":\""u8;
 
     public async Task ReadAsync(Stream response, CancellationToken ct)
     {
@@ -157,11 +159,21 @@ internal sealed class BuildResponseReader(BuildOutputReader output)
         _length = 0;
         if (buffered.StartsWith(ErrorPrefix))
         {
-            // An error can be long (it quotes the failed command); its start is what explains the failure.
+            // An error can be long (it quotes the failed command: {"errorDetail":{"code":1,"message":"The command '…"); its
+            // start is what explains the failure. Whatever it says, the build failed.
+            var key = buffered.IndexOf(MessageKey);
+            if (key < 0)
+            {
+                output.AddError(string.Create(CultureInfo.InvariantCulture, $"The engine reported an error longer than {MaxMessageBytes:N0} bytes that MiniPaas could not read."));
+                _skippedBytes = 0;
+                _state = State.Skipping;
+                return;
+            }
+
             _decoder.Reset();
             _error.Reset();
             _state = State.InErrorText;
-            FeedString(buffered[ErrorPrefix.Length..]);
+            FeedString(buffered[(key + MessageKey.Length)..]);
             return;
         }
 
@@ -236,6 +248,11 @@ internal sealed class BuildResponseReader(BuildOutputReader output)
             else if (Text(root, "status") is { Length: > 0 } status)
             {
                 output.AddStatus(status, Text(root, "id"));
+            }
+
+            if (root.TryGetProperty("aux", out var aux) && aux.ValueKind == JsonValueKind.Object && Text(aux, "ID") is { Length: > 0 } id)
+            {
+                output.ImageId = id;
             }
 
             var error = root.TryGetProperty("errorDetail", out var detail) && detail.ValueKind == JsonValueKind.Object

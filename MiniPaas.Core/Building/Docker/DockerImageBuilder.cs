@@ -108,6 +108,12 @@ internal sealed partial class DockerImageBuilder(
         }
 
         lines.Flush();
+        if (lines.Error is null && lines.ImageId is null)
+        {
+            // The engine ends a successful build by naming the image; an error MiniPaas failed to read must not pass for success.
+            return Fail(imageTag, output, "The engine ended the build without reporting an image.");
+        }
+
         if (lines.Error is not null)
         {
             var reason = lines.DescribeFailure();
