@@ -16,8 +16,8 @@ public sealed class BuildLimitsDeployTests(BuildLimitsDeployTests.SmallLimitsApp
     {
         using var repo = await SampleRepo.CreateAsync(DeployEngineTests.BusyboxSite(
             "capped",
-            // 5,000 lines in one RUN step (sh's echo: busybox has no seq applet here).
-            """RUN ["sh", "-c", "i=0; while [ $i -lt 5000 ]; do echo burst-line-$i; i=$((i+1)); done"]"""));
+            // 5,000 lines in one RUN step (sh's echo: busybox has no seq applet here); unique, so the engine cannot reuse a cached step.
+            $$"""RUN ["sh", "-c", "echo {{Guid.NewGuid():N}}; i=0; while [ $i -lt 5000 ]; do echo burst-line-$i; i=$((i+1)); done"]"""));
         var subdomain = $"cap-{Guid.NewGuid():N}"[..12];
         var projectId = await app.CreateProjectAsync(repo, subdomain);
 
@@ -56,6 +56,31 @@ public sealed class BuildLimitsDeployTests(BuildLimitsDeployTests.SmallLimitsApp
 
         Assert.Equal(DeploymentStatus.Failed, outcome.Status);
         Assert.EndsWith("the repository is larger than the 2 MiB limit (MiniPaas:Builder:MaxCloneBytes).", outcome.FailureReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deploy_ContainerPrintsLongLinesAndNeverGetsHealthy_ReasonAndLogLinesStayBounded()
+    {
+        using var repo = await SampleRepo.CreateAsync(new Dictionary<string, string>
+        {
+            ["Dockerfile"] = $"""
+                FROM {DockerEngineFixture.BusyboxImage}
+                CMD ["sh", "-c", "for i in 1 2 3; do head -c 200000 /dev/zero | /bin/busybox tr '\\0' x; echo; done; exit 4"]
+                """,
+        });
+        var projectId = await app.CreateProjectAsync(repo, $"long-{Guid.NewGuid():N}"[..13]);
+
+        var deploymentId = await app.Deployments.DeployAsync(projectId);
+        var outcome = await app.WaitForOutcomeAsync(projectId, deploymentId);
+
+        Assert.Equal(DeploymentStatus.Failed, outcome.Status);
+        Assert.Contains("never became healthy", outcome.FailureReason, StringComparison.Ordinal);
+        Assert.Contains("Last output: xxxx", outcome.FailureReason, StringComparison.Ordinal);
+        Assert.True(outcome.FailureReason!.Length < 2_500, $"failure reason of {outcome.FailureReason.Length:N0} characters");
+        var log = await app.Get<BuildLogRecorder>().ReadAsync(deploymentId);
+        var container = log.Where(l => l.Text.StartsWith("[container] ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(container);
+        Assert.All(container, l => Assert.True(l.Text.Length < 16_384 + 100, $"a line of {l.Text.Length:N0} characters"));
     }
 
     /// <summary>The deploy app with small build limits.</summary>
