@@ -9,7 +9,8 @@ namespace MiniPaas.Core.Building.Docker;
 /// decoded as it arrives and never held whole; other messages are parsed when they fit in <see cref="MaxMessageBytes"/>.
 /// Measured on this engine, a <c>RUN</c> printing without newlines arrives as ~32 KB messages, but one instruction joined from
 /// many continuation lines is echoed in a single "Step" message of any size, and Docker.DotNet's progress overload
-/// deserialises each message whole: so MiniPaas reads the stream itself.
+/// deserialises each message whole (an 8 MB instruction came through it as one 8 MB string, the heap 65 MB up): so MiniPaas
+/// reads the stream itself.
 /// </summary>
 internal sealed class BuildResponseReader(BuildOutputReader output)
 {
