@@ -1,7 +1,8 @@
 namespace MiniPaas.Core.Building;
 
 /// <summary>One line of build output, in order.</summary>
-public sealed record BuildOutputLine(string Text, bool IsError);
+/// <param name="CutCharacters">Characters of an overlong line that were not kept (the line's end); 0 for whole lines.</param>
+public sealed record BuildOutputLine(string Text, bool IsError, long CutCharacters = 0);
 
 /// <summary>Result of an image build. A failed build carries a reason a person understands (Docker's error line).</summary>
 public sealed record ImageBuildResult(bool Succeeded, string ImageTag, string? FailureReason);

@@ -126,7 +126,10 @@ public sealed class BuilderOptions
     /// <summary>CPU quota of a build in CPUs (so builds never starve running apps). Default: 1.</summary>
     public double BuildCpus { get; set; } = 1;
 
-    /// <summary>Memory limit of a build in MiB. Default: 2048.</summary>
+    /// <summary>
+    /// Memory limit of a build in MiB (swap included, so a build cannot spill into swap). The engine's legacy builder applies
+    /// it, with <see cref="BuildCpus"/>, to the container of every <c>RUN</c> step. Default: 2048.
+    /// </summary>
     public long BuildMemoryMiB { get; set; } = 2048;
 
     /// <summary>
@@ -134,4 +137,19 @@ public sealed class BuilderOptions
     /// files are skipped with a note in the build log. Default: 1 MB (1048576).
     /// </summary>
     public long MaxCheckoutFileBytes { get; set; } = Checkouts.CheckoutFiles.DefaultMaxFileBytes;
+
+    /// <summary>Longest a clone (with the fetch of a pinned commit) may take; git is killed when it is reached. Default: 10 min.</summary>
+    public TimeSpan CloneTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Most bytes a checkout (working tree and <c>.git</c>) may take on disk; git is killed when it is reached. Default: 1 GiB.</summary>
+    public long MaxCloneBytes { get; set; } = 1L << 30;
+
+    /// <summary>Longest build-log line kept, in characters; longer lines are cut and marked (as runtime lines are). Default: 16,384 (16 KB).</summary>
+    public int MaxBuildLogLineLength { get; set; } = 16 * 1024;
+
+    /// <summary>Most lines of output (git's and the build's) stored per build; the rest are counted in one notice. Default: 200,000.</summary>
+    public int MaxBuildLogLines { get; set; } = 200_000;
+
+    /// <summary>Most bytes of output (git's and the build's) stored per build; the rest are counted in one notice. Default: 50 MB.</summary>
+    public long MaxBuildLogBytes { get; set; } = 50L * 1024 * 1024;
 }

@@ -144,7 +144,7 @@ public sealed class IngressOptionsValidator : IValidateOptions<IngressOptions>
     }
 }
 
-/// <summary>Checks <see cref="BuilderOptions"/>: concurrency 1–32, positive CPU, memory and timeout.</summary>
+/// <summary>Checks <see cref="BuilderOptions"/>: concurrency 1–32, positive CPU, memory and timeouts, workable clone and build-log caps.</summary>
 public sealed class BuilderOptionsValidator : IValidateOptions<BuilderOptions>
 {
     public ValidateOptionsResult Validate(string? name, BuilderOptions options)
@@ -170,6 +170,28 @@ public sealed class BuilderOptionsValidator : IValidateOptions<BuilderOptions>
         if (options.MaxCheckoutFileBytes is < 1024 or > 256L * 1024 * 1024)
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"MiniPaas:Builder:MaxCheckoutFileBytes {options.MaxCheckoutFileBytes} must be between 1024 and 268435456 (256 MB)."));
+        }
+
+        OptionsErrors.RequirePositive(errors, "MiniPaas:Builder:CloneTimeout", options.CloneTimeout);
+        if (options.MaxCloneBytes < 1024 * 1024)
+        {
+            errors.Add("MiniPaas:Builder:MaxCloneBytes must be at least 1 MiB.");
+        }
+
+        // The same floor as runtime lines: the cut marker and a useful start of the line must fit.
+        if (options.MaxBuildLogLineLength < 256)
+        {
+            errors.Add("MiniPaas:Builder:MaxBuildLogLineLength must be at least 256.");
+        }
+
+        if (options.MaxBuildLogLines < 100)
+        {
+            errors.Add("MiniPaas:Builder:MaxBuildLogLines must be at least 100.");
+        }
+
+        if (options.MaxBuildLogBytes < options.MaxBuildLogLineLength * 4L)
+        {
+            errors.Add("MiniPaas:Builder:MaxBuildLogBytes must hold at least four lines of MaxBuildLogLineLength.");
         }
 
         return OptionsErrors.ToResult(errors);

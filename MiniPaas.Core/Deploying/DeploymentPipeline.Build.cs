@@ -37,7 +37,23 @@ public sealed partial class DeploymentPipeline
         var checkout = workspace.PathFor(deployment.Id);
         buildLog.Write(deployment.Id, $"Cloning {project.SourceUrl} (branch {project.Branch}{(deployment.CommitSha is null ? "" : $", commit {Short(deployment.CommitSha)}")})");
         var credentials = await gitCredentials.GetForProjectAsync(project.OwnerId, project.SourceUrl, ct).ConfigureAwait(false);
-        var commit = await git.CloneAsync(project.SourceUrl, project.Branch, deployment.CommitSha, checkout, credentials, buildLog.For(deployment.Id), ct).ConfigureAwait(false);
+        // git's output and the build's are the repository's to choose: they share one capped share of the log.
+        var settings = builderOptions.Value;
+        var output = new BuildOutputLog(buildLog, deployment.Id, new BuildLogLimits(settings.MaxBuildLogLineLength, settings.MaxBuildLogLines, settings.MaxBuildLogBytes));
+        try
+        {
+            return await CloneAndBuildAsync(project, deployment, checkout, credentials, output, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            output.Complete();
+        }
+    }
+
+    private async Task<string?> CloneAndBuildAsync(
+        ProjectRecord project, DeploymentRecord deployment, string checkout, Git.GitCredentials? credentials, BuildOutputLog output, CancellationToken ct)
+    {
+        var commit = await git.CloneAsync(project.SourceUrl, project.Branch, deployment.CommitSha, checkout, credentials, output.Lines, ct).ConfigureAwait(false);
         buildLog.Write(deployment.Id, $"Checked out {Short(commit.CommitSha)}: {FirstLine(commit.CommitMessage)}");
 
         var context = ResolveContext(checkout, project);
@@ -98,8 +114,8 @@ public sealed partial class DeploymentPipeline
             [ContainerLabels.Managed] = "true",
             [ContainerLabels.Instance] = await installation.IdAsync.ConfigureAwait(false),
         };
-        var output = new BuildOutputSink(buildLog, deployment.Id);
-        var result = await imageBuilder.BuildAsync(context, plan.DockerfilePath, imageTag, labels, plan.ExtraFiles, buildArguments, output, ct).ConfigureAwait(false);
+        var result = await imageBuilder.BuildAsync(context, plan.DockerfilePath, imageTag, labels, plan.ExtraFiles, buildArguments, new BuildOutputSink(output), ct).ConfigureAwait(false);
+        output.Complete();
         if (!result.Succeeded)
         {
             buildLog.Write(deployment.Id, $"Build failed: {result.FailureReason}", isError: true);
@@ -127,8 +143,8 @@ public sealed partial class DeploymentPipeline
     }
 
     /// <summary>Feeds image build output into the build log, in order.</summary>
-    private sealed class BuildOutputSink(BuildLogRecorder log, long deploymentId) : IProgress<BuildOutputLine>
+    private sealed class BuildOutputSink(BuildOutputLog output) : IProgress<BuildOutputLine>
     {
-        public void Report(BuildOutputLine value) => log.Write(deploymentId, value.Text, value.IsError);
+        public void Report(BuildOutputLine value) => output.Write(value.Text, value.IsError, value.CutCharacters);
     }
 }

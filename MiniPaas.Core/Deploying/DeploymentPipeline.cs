@@ -31,12 +31,14 @@ public sealed partial class DeploymentPipeline(
     ProjectDeletions deletions,
     ImageRetention retention,
     IOptions<RuntimeOptions> runtimeOptions,
+    IOptions<BuilderOptions> builderOptions,
     IHostApplicationLifetime lifetime,
     Installation installation,
     TimeProvider timeProvider,
     ILogger<DeploymentPipeline> logger) : IDeploymentRunner
 {
     private const int FailureLogLines = 20;
+    private const int FailureReasonLineLength = 500;
 
     public async Task RunAsync(DeployRequest request, CancellationToken ct)
     {
@@ -215,7 +217,11 @@ public sealed partial class DeploymentPipeline(
     {
         // Stopped first, so a restart policy is not cycling it while its last output is read.
         await StopQuietlyAsync(container.Id).ConfigureAwait(false);
-        var tail = await SafeTailAsync(container.Id).ConfigureAwait(false);
+        // The app chooses what it prints: its last lines are masked, then cut like any build-log line, and cut shorter for the reason.
+        var maxLine = builderOptions.Value.MaxBuildLogLineLength;
+        var tail = (await SafeTailAsync(container.Id).ConfigureAwait(false))
+            .Select(line => LogLineShaper.Shape(buildLog.Mask(deploymentId, line), SecretMasker.None, maxLine))
+            .ToList();
         foreach (var line in tail)
         {
             buildLog.Write(deploymentId, $"[container] {line}", isError: true);
@@ -224,7 +230,7 @@ public sealed partial class DeploymentPipeline(
         await RemoveQuietlyAsync(container).ConfigureAwait(false);
         var reason = buildLog.Mask(deploymentId, tail.Count == 0
             ? $"The new container never became healthy: {detail}. It printed nothing. The previous deployment keeps serving."
-            : $"The new container never became healthy: {detail}. Last output: {string.Join(" | ", tail.TakeLast(3))}");
+            : $"The new container never became healthy: {detail}. Last output: {string.Join(" | ", tail.TakeLast(3).Select(l => LogLineShaper.Shape(l, SecretMasker.None, FailureReasonLineLength)))}");
         buildLog.Write(deploymentId, reason, isError: true);
         await status.SetStatusAsync(deploymentId, DeploymentStatus.Failed, reason, d => d.ContainerId = null, CancellationToken.None).ConfigureAwait(false);
         LogFailed(logger, deploymentId, reason);

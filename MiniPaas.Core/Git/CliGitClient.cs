@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text;
 using CliWrap;
 using Microsoft.Extensions.Logging;
+using MiniPaas.Core.Logs;
 
 namespace MiniPaas.Core.Git;
 
@@ -47,25 +49,36 @@ public sealed partial class CliGitClient(ILogger<CliGitClient> logger, string? s
         var session = new Session(this, source, credentials, askPass, redactor, progress);
 
         LogCloning(logger, source.Value, validBranch, sha ?? "(branch head)");
-        var clone = await session.RunAsync(
-            ["clone", "--depth", "1", "--single-branch", "--branch", validBranch, "--progress", "--", source.CloneUrl, target],
-            workingDirectory: null,
-            ct).ConfigureAwait(false);
-        if (clone.ExitCode != 0)
+        await WithinLimitsAsync(source, target, async token =>
         {
-            throw Fail(Describe(clone, source, validBranch, "clone"));
-        }
+            var clone = await session.RunAsync(
+                ["clone", "--depth", "1", "--single-branch", "--branch", validBranch, "--progress", "--", source.CloneUrl, target],
+                workingDirectory: null,
+                token).ConfigureAwait(false);
+            if (clone.ExitCode != 0)
+            {
+                throw Fail(Describe(clone, source, validBranch, "clone"));
+            }
 
-        if (sha is not null)
+            if (sha is not null)
+            {
+                try
+                {
+                    await CheckoutCommitAsync(session, target, source, validBranch, sha, token).ConfigureAwait(false);
+                }
+                catch (GitException ex)
+                {
+                    throw Fail(ex);
+                }
+            }
+
+            return true;
+        }, ct).ConfigureAwait(false);
+
+        // Between two measurements git may have written more: the finished checkout is measured once more.
+        if (CheckoutSize.Of(target) > MaxCloneBytes)
         {
-            try
-            {
-                await CheckoutCommitAsync(session, target, source, validBranch, sha, ct).ConfigureAwait(false);
-            }
-            catch (GitException ex)
-            {
-                throw Fail(ex);
-            }
+            throw Fail(TooLarge(source));
         }
 
         var head = await session.RunAsync(["rev-parse", "HEAD"], target, ct, report: false).ConfigureAwait(false);
@@ -92,11 +105,11 @@ public sealed partial class CliGitClient(ILogger<CliGitClient> logger, string? s
         var validBranch = ValidBranch(branch);
         using var askPass = credentials is null ? null : AskPassScript.Create(scratchDirectory);
         var session = new Session(this, source, credentials, askPass, new SecretRedactor(credentials), progress: null);
-        var result = await session.RunAsync(
-            ["ls-remote", "--heads", "--", source.CloneUrl, "refs/heads/" + validBranch],
-            workingDirectory: null,
-            ct,
-            report: false).ConfigureAwait(false);
+        var result = await WithinLimitsAsync(
+            source,
+            checkout: null,
+            token => session.RunAsync(["ls-remote", "--heads", "--", source.CloneUrl, "refs/heads/" + validBranch], workingDirectory: null, token, report: false),
+            ct).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
             throw Fail(Describe(result, source, validBranch, "list branches of"));
@@ -205,13 +218,20 @@ public sealed partial class CliGitClient(ILogger<CliGitClient> logger, string? s
         SecretRedactor redactor,
         IProgress<string>? progress)
     {
+        // Lines kept per stream for parsing and failure messages; the build log gets every line (under its own caps).
+        private const int MaxCapturedLines = 500;
+
+        // Characters kept of one line of git's output (its own lines are far shorter; a server's message may not be). Below the
+        // build log's 16 KB cut, so the marker added here survives that cut.
+        private const int MaxLineLength = 8 * 1024;
+
         // Serialises reports from the stdout and stderr readers so IProgress sees whole lines one at a time.
         private readonly Lock _reportLock = new();
 
         public async Task<GitRun> RunAsync(string[] arguments, string? workingDirectory, CancellationToken ct, bool report = true)
         {
-            var stdout = new List<string>();
-            var stderr = new List<string>();
+            var stdout = new CapturedLines(MaxCapturedLines, keepLast: false);
+            var stderr = new CapturedLines(MaxCapturedLines, keepLast: true);
             string[] hardening =
             [
                 // ext:: and fd:: run commands; a repository's config or a redirect must not enable them.
@@ -266,47 +286,27 @@ public sealed partial class CliGitClient(ILogger<CliGitClient> logger, string? s
             return environment;
         }
 
-        /// <summary>Splits on both '\r' and '\n': git redraws progress with '\r'.</summary>
-        private async Task ReadLinesAsync(Stream stream, List<string> lines, bool report, CancellationToken ct)
+        /// <summary>
+        /// Splits on both '\r' and '\n' (git redraws progress with '\r'), holding at most one capped line: a server's
+        /// "remote:" messages are the repository host's to choose.
+        /// </summary>
+        private async Task ReadLinesAsync(Stream stream, CapturedLines lines, bool report, CancellationToken ct)
         {
             using var reader = new StreamReader(stream, Encoding.UTF8);
             var buffer = new char[4096];
-            var line = new StringBuilder();
-            var afterCr = false;
+            var assembler = new BoundedLineAssembler(MaxLineLength, (line, cut) => Emit(line, cut, lines, report), splitOnCarriageReturn: true);
             int read;
             while ((read = await reader.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
             {
-                for (var i = 0; i < read; i++)
-                {
-                    var c = buffer[i];
-                    if (c == '\n' && afterCr)
-                    {
-                        afterCr = false;
-                        continue;
-                    }
-
-                    afterCr = c == '\r';
-                    if (c is '\r' or '\n')
-                    {
-                        Emit(line, lines, report);
-                    }
-                    else
-                    {
-                        line.Append(c);
-                    }
-                }
+                assembler.Append(buffer.AsSpan(0, read));
             }
 
-            if (line.Length > 0)
-            {
-                Emit(line, lines, report);
-            }
+            assembler.Flush();
         }
 
-        private void Emit(StringBuilder line, List<string> lines, bool report)
+        private void Emit(string line, long cut, CapturedLines lines, bool report)
         {
-            var text = redactor.Redact(line.ToString());
-            line.Clear();
+            var text = redactor.Redact(cut > 0 ? string.Create(CultureInfo.InvariantCulture, $"{line} … [line cut: {cut:N0} more characters]") : line);
             lock (_reportLock)
             {
                 // Blank lines matter in captured output (commit messages), not in progress.

@@ -9,6 +9,12 @@ public enum GitFailure
     CommitNotFound,
     AccessDenied,
     HostUnreachable,
+
+    /// <summary>The checkout grew past <c>MiniPaas:Builder:MaxCloneBytes</c>; git was stopped.</summary>
+    TooLarge,
+
+    /// <summary>git took longer than <c>MiniPaas:Builder:CloneTimeout</c>; it was stopped.</summary>
+    TimedOut,
     Other,
 }
 

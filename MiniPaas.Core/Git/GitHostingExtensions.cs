@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using MiniPaas.Core.Git;
 
 // In the Configuration namespace so CoreHostingExtensions calls builder.AddMiniPaasGit() without another using.
@@ -13,7 +14,16 @@ public static class GitHostingExtensions
     public static IHostApplicationBuilder AddMiniPaasGit(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddSingleton<IGitClient>(sp => new CliGitClient(sp.GetRequiredService<ILogger<CliGitClient>>()));
+        builder.Services.TryAddSingleton<IGitClient>(sp =>
+        {
+            var limits = sp.GetRequiredService<IOptions<BuilderOptions>>().Value;
+            return new CliGitClient(sp.GetRequiredService<ILogger<CliGitClient>>())
+            {
+                CloneTimeout = limits.CloneTimeout,
+                MaxCloneBytes = limits.MaxCloneBytes,
+                TimeProvider = sp.GetRequiredService<TimeProvider>(),
+            };
+        });
         builder.Services.TryAddSingleton<WorkspaceDirectory>();
         builder.Services.TryAddSingleton<IGitCredentialSource, NoGitCredentials>();
         return builder;

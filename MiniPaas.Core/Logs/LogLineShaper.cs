@@ -9,7 +9,7 @@ namespace MiniPaas.Core.Logs;
 /// </summary>
 public static class LogLineShaper
 {
-    public static string Shape(string raw, SecretMasker masker, int maxLength, int alreadyCut = 0)
+    public static string Shape(string raw, SecretMasker masker, int maxLength, long alreadyCut = 0)
     {
         ArgumentNullException.ThrowIfNull(raw);
         ArgumentNullException.ThrowIfNull(masker);

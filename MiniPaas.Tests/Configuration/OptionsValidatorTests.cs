@@ -53,6 +53,36 @@ public sealed class OptionsValidatorTests
         Assert.Equal(valid, new BuilderOptionsValidator().Validate(null, new BuilderOptions { MaxConcurrentBuilds = builds, BuildCpus = cpus }).Succeeded);
 
     [Fact]
+    public void BuilderValidator_UnworkableLimits_ReportsEveryOneByKey()
+    {
+        var result = new BuilderOptionsValidator().Validate(null, new BuilderOptions
+        {
+            CloneTimeout = TimeSpan.Zero,
+            MaxCloneBytes = 1000,
+            MaxBuildLogLineLength = 100,
+            MaxBuildLogLines = 10,
+            MaxBuildLogBytes = 100,
+        });
+
+        Assert.True(result.Failed);
+        Assert.Equal(
+            ["MiniPaas:Builder:CloneTimeout", "MiniPaas:Builder:MaxCloneBytes", "MiniPaas:Builder:MaxBuildLogLineLength", "MiniPaas:Builder:MaxBuildLogLines", "MiniPaas:Builder:MaxBuildLogBytes"],
+            result.Failures!.Select(f => f.Split(' ')[0]));
+    }
+
+    [Fact]
+    public void BuilderOptions_Defaults_AreTheDocumentedLimits()
+    {
+        var options = new BuilderOptions();
+
+        Assert.Equal(TimeSpan.FromMinutes(10), options.CloneTimeout);
+        Assert.Equal(1L << 30, options.MaxCloneBytes);
+        Assert.Equal(16 * 1024, options.MaxBuildLogLineLength);
+        Assert.Equal(200_000, options.MaxBuildLogLines);
+        Assert.Equal(50L * 1024 * 1024, options.MaxBuildLogBytes);
+    }
+
+    [Fact]
     public void MiniPaasValidator_EmptyDataDirectory_Fails() =>
         Assert.True(new MiniPaasOptionsValidator().Validate(null, new MiniPaasOptions { DataDirectory = " " }).Failed);
 }

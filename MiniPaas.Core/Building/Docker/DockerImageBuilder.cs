@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
@@ -64,7 +63,7 @@ internal sealed partial class DockerImageBuilder(
         var settings = options.Value;
         using var timeout = new CancellationTokenSource(settings.BuildTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
-        var lines = new BuildOutputReader(output);
+        var lines = new BuildOutputReader(output, settings.MaxBuildLogLineLength);
         try
         {
             // The context goes to a temporary file rather than memory: a repository may be large.
@@ -87,14 +86,15 @@ internal sealed partial class DockerImageBuilder(
                     CPUPeriod = settings.BuildCpus > 0 ? CpuPeriod : null,
                     CPUQuota = settings.BuildCpus > 0 ? (long)Math.Round(settings.BuildCpus * CpuPeriod) : null,
                     Memory = settings.BuildMemoryMiB > 0 ? settings.BuildMemoryMiB * 1024 * 1024 : null,
+                    // Swap included in the limit: otherwise the engine allows twice the memory again as swap.
+                    MemorySwap = settings.BuildMemoryMiB > 0 ? settings.BuildMemoryMiB * 1024 * 1024 : null,
                     Remove = true,
                     ForceRemove = true,
                     // Never pull: no registry may be reachable, and a missing base image should fail fast with a clear message.
                     Pull = null,
                 };
 
-                await engine.Client.Images.BuildImageFromDockerfileAsync(
-                    parameters, tar, null, new Dictionary<string, string>(), new SynchronousProgress<JSONMessage>(lines.Add), linked.Token).ConfigureAwait(false);
+                await ReadBuildAsync(parameters, tar, lines, linked.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
@@ -109,6 +109,12 @@ internal sealed partial class DockerImageBuilder(
         }
 
         lines.Flush();
+        if (lines.Error is null && lines.ImageId is null)
+        {
+            // The engine ends a successful build by naming the image; an error MiniPaas failed to read must not pass for success.
+            return Fail(imageTag, output, "The engine ended the build without reporting an image.");
+        }
+
         if (lines.Error is not null)
         {
             LogBuildFailed(logger, imageTag);
@@ -117,6 +123,29 @@ internal sealed partial class DockerImageBuilder(
 
         LogBuildSucceeded(logger, imageTag);
         return new ImageBuildResult(true, imageTag, null);
+    }
+
+    private async Task ReadBuildAsync(ImageBuildParameters parameters, Stream context, BuildOutputReader lines, CancellationToken ct)
+    {
+        // The overload returning the raw response is the one that lets MiniPaas read the output in bounded chunks (see
+        // BuildResponseReader); the progress overload deserialises each engine message whole, however large.
+#pragma warning disable CS0618
+        var response = await engine.Client.Images.BuildImageFromDockerfileAsync(context, parameters, ct).ConfigureAwait(false);
+#pragma warning restore CS0618
+        await using (response.ConfigureAwait(false))
+        {
+            // The engine's response stream does not observe the token while a read waits: closing it ends the read, and the
+            // engine stops a build whose client went away.
+            using var closeOnCancel = ct.Register(response.Dispose);
+            try
+            {
+                await new BuildResponseReader(lines).ReadAsync(response, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ct.IsCancellationRequested && ex is ObjectDisposedException or IOException)
+            {
+                throw new OperationCanceledException("The build was cancelled.", ex, ct);
+            }
+        }
     }
 
     private ImageBuildResult Fail(string imageTag, IProgress<BuildOutputLine> output, string reason)
@@ -141,101 +170,4 @@ internal sealed partial class DockerImageBuilder(
     // project's secrets to mask them (it logs the masked reason itself).
     [LoggerMessage(Level = LogLevel.Warning, Message = "Build of {ImageTag} failed")]
     private static partial void LogBuildFailed(ILogger logger, string imageTag);
-
-    /// <summary>Turns the engine's JSON messages into ordered lines and remembers what a failure explanation needs.</summary>
-    private sealed class BuildOutputReader(IProgress<BuildOutputLine> output)
-    {
-        private readonly StringBuilder _pending = new();
-        private string? _lastStep;
-        private string? _lastOutput;
-
-        public string? Error { get; private set; }
-
-        public void Add(JSONMessage message)
-        {
-            if (!string.IsNullOrEmpty(message.Stream))
-            {
-                // Stream chunks are not line aligned: keep the tail until its newline arrives.
-                _pending.Append(message.Stream);
-                var text = _pending.ToString();
-                var end = text.LastIndexOf('\n');
-                if (end >= 0)
-                {
-                    _pending.Clear().Append(text, end + 1, text.Length - end - 1);
-                    foreach (var line in text[..end].Split('\n'))
-                    {
-                        Emit(line.TrimEnd('\r'), isError: false);
-                    }
-                }
-            }
-            else if (!string.IsNullOrEmpty(message.Status))
-            {
-                // Pull progress of a missing base image; the per-layer progress bars are noise in a log.
-                Emit(string.IsNullOrEmpty(message.ID) ? message.Status : $"{message.ID}: {message.Status}", isError: false);
-            }
-
-            var error = message.Error?.Message ?? message.ErrorMessage;
-            if (!string.IsNullOrWhiteSpace(error))
-            {
-                Flush();
-                Error ??= error.Trim();
-                Emit(error.Trim(), isError: true);
-            }
-        }
-
-        public void Flush()
-        {
-            if (_pending.Length > 0)
-            {
-                var rest = _pending.ToString().TrimEnd('\r');
-                _pending.Clear();
-                Emit(rest, isError: false);
-            }
-        }
-
-        public string DescribeFailure()
-        {
-            var failure = Error ?? "The build failed.";
-            var builder = new StringBuilder();
-            if (_lastStep is not null)
-            {
-                // "Step 3/6 : RUN npm ci" → "Step 3/6 `RUN npm ci` failed: …"
-                var separator = _lastStep.IndexOf(" : ", StringComparison.Ordinal);
-                builder.Append(separator > 0
-                    ? $"{_lastStep[..separator]} `{_lastStep[(separator + 3)..].Trim()}` failed: "
-                    : $"{_lastStep} failed: ");
-            }
-
-            builder.Append(failure);
-            if (_lastOutput is not null && !failure.Contains(_lastOutput, StringComparison.Ordinal))
-            {
-                builder.Append(" Last output: ").Append(_lastOutput);
-            }
-
-            return builder.ToString();
-        }
-
-        private void Emit(string line, bool isError)
-        {
-            output.Report(new BuildOutputLine(line, isError));
-            if (isError)
-            {
-                return;
-            }
-
-            var trimmed = line.Trim();
-            if (trimmed.StartsWith("Step ", StringComparison.Ordinal) && trimmed.Contains(" : ", StringComparison.Ordinal))
-            {
-                _lastStep = trimmed;
-                _lastOutput = null;
-            }
-            else if (trimmed.Length > 0
-                && !trimmed.StartsWith("--->", StringComparison.Ordinal)
-                && !trimmed.StartsWith("Removing intermediate container", StringComparison.Ordinal)
-                && !trimmed.StartsWith("Sending build context", StringComparison.Ordinal))
-            {
-                _lastOutput = trimmed;
-            }
-        }
-    }
 }
