@@ -115,6 +115,9 @@ public sealed class HostileCheckoutTests(DeployAppFixture app) : IClassFixture<D
         {
             ["Dockerfile"] = $$"""
                 FROM {{DockerEngineFixture.BusyboxImage}}
+                # Unique per run: the engine's cache key for COPY may not see a link's new target, and a cached layer would
+                # hold an earlier run's listing.
+                ENV RUN_ID={{Guid.NewGuid():N}}
                 COPY . /www
                 RUN ["sh", "-c", "ls -l /www > /www/listing.txt; cat /www/hostfile > /www/hostcopy.txt 2>&1; env BUILD_MARK=inside cat /www/environ | busybox tr '\\0' '\\n' > /www/buildenv.txt"]
                 CMD ["sh", "-c", "exec httpd -f -p $PORT -h /www"]

@@ -218,7 +218,14 @@ public sealed class VariablesPipelineTests(DeployAppFixture app) : IClassFixture
         return await PollAsync(async () =>
         {
             var lines = new List<string>();
-            foreach (var file in Directory.GetFiles(Path.Combine(app.DataDirectory, "logs"), "minipaas-*.log"))
+            var folder = Path.Combine(app.DataDirectory, "logs");
+            // The file sink creates the folder with its first event, which may come just after the deployment's status.
+            if (!Directory.Exists(folder))
+            {
+                return (IReadOnlyList<string>)lines;
+            }
+
+            foreach (var file in Directory.GetFiles(folder, "minipaas-*.log"))
             {
                 await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                 using var reader = new StreamReader(stream);

@@ -60,7 +60,7 @@ public static class WebHostingExtensions
                     rollingInterval: RollingInterval.Day,
                     retainedFileCountLimit: 14);
             }
-        });
+        }, preserveStaticLogger: true); // Each host its own logger: with the static one, the last host built (tests run several) took every host's events.
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
