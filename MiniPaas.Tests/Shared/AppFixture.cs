@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MiniPaas.Core.Networking;
+using MiniPaas.Core.Owner;
+using MiniPaas.Web.Auth;
 
 namespace MiniPaas.Tests.Shared;
 
@@ -14,7 +16,9 @@ namespace MiniPaas.Tests.Shared;
 /// </summary>
 public class AppFixture : IAsyncLifetime
 {
+    private readonly SemaphoreSlim _signingIn = new(1, 1);
     private DashboardFactory? _factory;
+    private System.Net.Cookie? _ownerCookie;
 
     /// <summary>A fresh temporary <c>MiniPaas:DataDirectory</c>, removed on dispose.</summary>
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "minipaas-app-" + Guid.NewGuid().ToString("N")[..8]);
@@ -31,8 +35,38 @@ public class AppFixture : IAsyncLifetime
     /// <summary>The running app's services.</summary>
     public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("The app is not started.");
 
-    /// <summary>An <see cref="HttpClient"/> talking to the real socket.</summary>
+    /// <summary>An anonymous <see cref="HttpClient"/> talking to the real socket (the dashboard answers it with sign-in).</summary>
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
+
+    /// <summary>
+    /// The owner's session cookie for this app, made once and shared by the class's tests: the first call sets the password
+    /// through the set-up link the app printed (<see cref="OwnerSignIn.Password"/>), or signs in if it already has one (an app
+    /// restarted on the same database). Tests that sign out use <see cref="OwnerSignIn.SignInAsync"/> for a session of their own.
+    /// </summary>
+    public async Task<System.Net.Cookie> SignInOwnerAsync()
+    {
+        await _signingIn.WaitAsync();
+        try
+        {
+            if (_ownerCookie is null)
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+                var owner = Services.GetRequiredService<OwnerAccounts>();
+                _ownerCookie = (await owner.GetStateAsync(cts.Token)).HasPassword
+                    ? await OwnerSignIn.SignInAsync(BaseAddress, ct: cts.Token)
+                    : await OwnerSignIn.SetUpAsync(await Services.GetRequiredService<SetupLinkNotice>().WhenAnnouncedAsync(cts.Token), ct: cts.Token);
+            }
+
+            return _ownerCookie;
+        }
+        finally
+        {
+            _signingIn.Release();
+        }
+    }
+
+    /// <summary>An <see cref="HttpClient"/> signed in as the owner (redirects not followed).</summary>
+    public async Task<HttpClient> CreateOwnerClientAsync() => OwnerSignIn.CreateClient(BaseAddress, await SignInOwnerAsync());
 
     /// <summary>Registrations applied after the app's own (override here).</summary>
     protected virtual void ConfigureServices(IServiceCollection services)

@@ -2,14 +2,18 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
 using MiniPaas.Core.ApiTokens;
+using MiniPaas.Core.Owner;
+using MiniPaas.Web.GitHub;
 using MudBlazor;
 
 namespace MiniPaas.Web.Components.Settings;
 
-/// <summary>Settings of this MiniPaas: API tokens (create — shown once —, list with last use, revoke).</summary>
+/// <summary>Settings of this MiniPaas: API tokens (create — shown once —, list with last use, revoke) and the audit log.</summary>
 public sealed partial class SettingsPage(
     ApiTokenService tokens,
     IOptions<ApiOptions> apiOptions,
+    AuditLog audit,
+    CurrentUser currentUser,
     IDialogService dialogs,
     ISnackbar snackbar,
     IJSRuntime js) : IDisposable
@@ -21,6 +25,7 @@ public sealed partial class SettingsPage(
     private string? _nameError;
     private bool _busy;
     private int _configuredCount;
+    private int _auditVersion;
 
     protected override async Task OnInitializedAsync()
     {
@@ -40,6 +45,7 @@ public sealed partial class SettingsPage(
         try
         {
             _created = await tokens.CreateAsync(_name!, _disposed.Token);
+            await RecordAsync(AuditActions.ApiTokenCreated, _created.View.Name);
             _name = null;
             _tokens = await tokens.ListAsync(_disposed.Token);
         }
@@ -64,6 +70,7 @@ public sealed partial class SettingsPage(
         try
         {
             await tokens.RevokeAsync(token.Id, _disposed.Token);
+            await RecordAsync(AuditActions.ApiTokenRevoked, token.Name);
             if (_created?.View.Id == token.Id)
             {
                 _created = null;
@@ -76,6 +83,13 @@ public sealed partial class SettingsPage(
         {
             _busy = false;
         }
+    }
+
+    // The token's name only: the token itself is never recorded.
+    private async Task RecordAsync(string action, string tokenName)
+    {
+        await audit.RecordAsync(action, await currentUser.GetActorAsync(), tokenName, ct: _disposed.Token);
+        _auditVersion++;
     }
 
     private async Task CopyAsync()

@@ -27,6 +27,7 @@ public sealed partial class ProjectPage(
     ISnackbar snackbar,
     NavigationManager navigation,
     MiniPaas.Web.GitHub.CurrentUser currentUser,
+    MiniPaas.Core.Owner.AuditLog audit,
     TimeProvider time) : IAsyncDisposable
 {
     private const int BuildLogTab = 1;
@@ -311,6 +312,7 @@ public sealed partial class ProjectPage(
         }, reload: false);
         if (deleted)
         {
+            await audit.RecordAsync(MiniPaas.Core.Owner.AuditActions.ProjectDeleted, await currentUser.GetActorAsync(), project.Name, ct: _disposed.Token);
             snackbar.Add($"Deleted {project.Name}.", Severity.Success);
             navigation.NavigateTo("/projects");
         }
