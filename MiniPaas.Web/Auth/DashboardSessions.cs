@@ -15,6 +15,9 @@ public sealed class DashboardSessions(TimeProvider time)
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<SessionCircuitHandler, byte>> _circuits = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _signedOut = new(StringComparer.Ordinal);
 
+    /// <summary>Open circuits of all sessions.</summary>
+    public int OpenCircuitCount => _circuits.Values.Sum(c => c.Count);
+
     /// <summary>Open circuits of <paramref name="session"/>.</summary>
     public int CircuitCount(string session) => _circuits.TryGetValue(session, out var circuits) ? circuits.Count : 0;
 

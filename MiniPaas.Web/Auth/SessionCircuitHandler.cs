@@ -24,13 +24,17 @@ public sealed class SessionCircuitHandler(AuthenticationStateProvider authentica
         authentication.AuthenticationStateChanged += OnAuthenticationStateChanged;
         var state = await authentication.GetAuthenticationStateAsync().ConfigureAwait(false);
         _session = OwnerClaims.SessionOf(state.User);
-        if (state.User.Identity?.IsAuthenticated != true || _session is null || sessions.IsSignedOut(_session))
+        if (state.User.Identity?.IsAuthenticated != true || sessions.IsSignedOut(_session))
         {
             Close();
             return;
         }
 
-        sessions.Add(_session, this);
+        // A cookie from before sessions had ids still passes the cookie checks; it is only not reachable by sign-out.
+        if (_session is not null)
+        {
+            sessions.Add(_session, this);
+        }
     }
 
     public override Task OnCircuitClosedAsync(Circuit circuit, CancellationToken cancellationToken)

@@ -37,7 +37,7 @@ public sealed partial class SetupLinkAnnouncer(
     DatabaseConnection database,
     OwnerAccounts owner,
     PasswordSignInMode mode,
-    IngressListenPlan listen,
+    IServiceProvider services,
     IOptions<OwnerOptions> options,
     SetupLinkNotice notice,
     ILogger<SetupLinkAnnouncer> logger) : BackgroundService
@@ -66,7 +66,9 @@ public sealed partial class SetupLinkAnnouncer(
             }
 
             var token = await owner.IssueSetupTokenAsync(clearPassword: false, stoppingToken).ConfigureAwait(false);
-            var link = SetupLink.Build(options.Value, listen.DashboardUrl, token);
+            // The listen plan comes with the ingress; a host composed without it (some tests) uses the default address.
+            var dashboard = services.GetService<IngressListenPlan>()?.DashboardUrl ?? new Uri(IngressListenPlan.DefaultUrls + "/");
+            var link = SetupLink.Build(options.Value, dashboard, token);
 
             // After "Now listening on": the link is the last thing on the console when start-up settles.
             await WhenStartedAsync(stoppingToken).ConfigureAwait(false);
