@@ -163,7 +163,7 @@ public sealed class GitHubSignInTests(GitHubAppFixture app) : IClassFixture<GitH
 
         // Sign-out is the dashboard's form: a POST carrying the page's antiforgery token (a GET does nothing).
         using var ignored = await client.Client.GetAsync(new Uri("/auth/signout", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, ignored.StatusCode);
+        Assert.Contains(ignored.StatusCode, new[] { HttpStatusCode.MethodNotAllowed, HttpStatusCode.NotFound });
         using var page = await client.Client.GetAsync(new Uri("/projects", UriKind.Relative));
         using var form = new FormUrlEncodedContent(MiniPaas.Tests.Shared.OwnerSignIn.HiddenFields(await page.Content.ReadAsStringAsync()));
         using var signOut = await client.Client.PostAsync(new Uri("/auth/signout", UriKind.Relative), form);

@@ -26,23 +26,25 @@ public sealed partial class SessionCircuitBrowserTests(AuthAppFixture app, Brows
         await second.GotoAsync("settings");
         await first.Locator("[data-testid=interactive]").WaitForAsync(Attached);
         await second.Locator("[data-testid=interactive]").WaitForAsync(Attached);
-        await WaitForAsync(() => Sessions.OpenCircuitCount == 2);
+        await WaitForAsync(() => Sessions.OpenCircuitCount == 2, () => $"open circuits: {Sessions.OpenCircuitCount}, expected 2");
 
         await first.GetByTestId("sign-out").ClickAsync();
 
         await Assertions.Expect(first).ToHaveURLAsync(LoginUrl());
         await Assertions.Expect(second).ToHaveURLAsync(LoginUrl(), new() { Timeout = 30_000 });
-        await WaitForAsync(() => Sessions.OpenCircuitCount == 0);
+        await WaitForAsync(() => Sessions.OpenCircuitCount == 0, () => $"open circuits: {Sessions.OpenCircuitCount}, expected 0");
         await first.Context.CloseAsync();
     }
 
-    internal static async Task WaitForAsync(Func<bool> condition)
+    internal static async Task WaitForAsync(Func<bool> condition, Func<string> describe)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition())
+        while (!condition() && !cts.IsCancellationRequested)
         {
-            await Task.Delay(100, cts.Token);
+            await Task.Delay(100, CancellationToken.None);
         }
+
+        Assert.True(condition(), describe());
     }
 
     [GeneratedRegex("/login(\\?returnUrl=.*)?$")]
@@ -64,13 +66,13 @@ public sealed partial class OwnerResetCircuitBrowserTests(AuthAppFixture app, Br
         var page = await browser.NewOwnerPageAsync(app);
         await page.GotoAsync("system");
         await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
-        await SessionCircuitBrowserTests.WaitForAsync(() => Sessions.OpenCircuitCount == 1);
+        await SessionCircuitBrowserTests.WaitForAsync(() => Sessions.OpenCircuitCount == 1, () => $"open circuits: {Sessions.OpenCircuitCount}, expected 1");
 
         // What reset-owner writes into the database (its own test runs the command as a separate process).
         await app.Services.GetRequiredService<OwnerAccounts>().IssueSetupTokenAsync(clearPassword: true);
 
         await Assertions.Expect(page).ToHaveURLAsync(SetupUrl(), new() { Timeout = 30_000 });
-        await SessionCircuitBrowserTests.WaitForAsync(() => Sessions.OpenCircuitCount == 0);
+        await SessionCircuitBrowserTests.WaitForAsync(() => Sessions.OpenCircuitCount == 0, () => $"open circuits: {Sessions.OpenCircuitCount}, expected 0");
         await page.Context.CloseAsync();
     }
 
