@@ -13,7 +13,7 @@ namespace MiniPaas.Tests.Deploying;
 /// </summary>
 [Trait("Needs", "Docker")]
 [Trait("Category", "Browser")]
-public sealed partial class KillRecoveryTests(DockerEngineFixture engine, BrowserFixture browser)
+public sealed class KillRecoveryTests(DockerEngineFixture engine, BrowserFixture browser)
     : IClassFixture<DockerEngineFixture>, IClassFixture<BrowserFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
@@ -138,7 +138,7 @@ public sealed partial class KillRecoveryTests(DockerEngineFixture engine, Browse
     }
 
     /// <summary>MiniPaas.Web as a child process on loopback ports, as a user would run it.</summary>
-    internal sealed partial class MiniPaasProcess : IDisposable
+    internal sealed class MiniPaasProcess : IDisposable
     {
         private readonly Process _process;
         private readonly string _dataDirectory;
@@ -183,7 +183,7 @@ public sealed partial class KillRecoveryTests(DockerEngineFixture engine, Browse
             // Drain the pipes so a chatty child never blocks on a full buffer; keep the owner set-up link it prints.
             process.OutputDataReceived += (_, line) =>
             {
-                if (line.Data is { } text && SetupLinkPattern().Match(text) is { Success: true } match)
+                if (line.Data is { } text && OwnerSignIn.SetupLinkPattern().Match(text) is { Success: true } match)
                 {
                     child._setupLink.TrySetResult(new Uri(match.Value));
                 }
@@ -196,9 +196,6 @@ public sealed partial class KillRecoveryTests(DockerEngineFixture engine, Browse
 
         /// <summary>The owner set-up link the process printed at start (a fresh database has no owner).</summary>
         public Task<Uri> SetupLinkAsync() => _setupLink.Task.WaitAsync(Patience);
-
-        [System.Text.RegularExpressions.GeneratedRegex(@"http://\S+/setup\?token=[A-Za-z0-9_\-]+")]
-        internal static partial System.Text.RegularExpressions.Regex SetupLinkPattern();
 
         public async Task WaitUntilReadyAsync()
         {

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MiniPaas.Core.Networking;
 using MiniPaas.Core.Owner;
-using MiniPaas.Web.Auth;
 
 namespace MiniPaas.Tests.Shared;
 
@@ -40,7 +39,7 @@ public class AppFixture : IAsyncLifetime
 
     /// <summary>
     /// The owner's session cookie for this app, made once and shared by the class's tests: the first call sets the password
-    /// through the set-up link the app printed (<see cref="OwnerSignIn.Password"/>), or signs in if it already has one (an app
+    /// through the set-up link the app printed to its log (<see cref="OwnerSignIn.Password"/>), or signs in if it already has one (an app
     /// restarted on the same database). Tests that sign out use <see cref="OwnerSignIn.SignInAsync"/> for a session of their own.
     /// </summary>
     public async Task<System.Net.Cookie> SignInOwnerAsync()
@@ -54,7 +53,7 @@ public class AppFixture : IAsyncLifetime
                 var owner = Services.GetRequiredService<OwnerAccounts>();
                 _ownerCookie = (await owner.GetStateAsync(cts.Token)).HasPassword
                     ? await OwnerSignIn.SignInAsync(BaseAddress, ct: cts.Token)
-                    : await OwnerSignIn.SetUpAsync(await Services.GetRequiredService<SetupLinkNotice>().WhenAnnouncedAsync(cts.Token), ct: cts.Token);
+                    : await OwnerSignIn.SetUpAsync(await ReadSetupLinkFromLogAsync(cts.Token), ct: cts.Token);
             }
 
             return _ownerCookie;
@@ -62,6 +61,27 @@ public class AppFixture : IAsyncLifetime
         finally
         {
             _signingIn.Release();
+        }
+    }
+
+    /// <summary>Waits until the app's log file (as an operator would read it) holds the owner set-up link, and returns the newest.</summary>
+    public async Task<Uri> ReadSetupLinkFromLogAsync(CancellationToken ct = default)
+    {
+        var logs = Path.Combine(DataDirectory, "logs");
+        while (true)
+        {
+            foreach (var file in Directory.Exists(logs) ? Directory.GetFiles(logs, "minipaas-*.log") : [])
+            {
+                // The app keeps the file open for writing.
+                await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var reader = new StreamReader(stream);
+                if (OwnerSignIn.SetupLinkPattern().Matches(await reader.ReadToEndAsync(ct)).LastOrDefault() is { } match)
+                {
+                    return new Uri(match.Value);
+                }
+            }
+
+            await Task.Delay(200, ct);
         }
     }
 

@@ -68,6 +68,10 @@ public static partial class OwnerSignIn
         return fields;
     }
 
+    /// <summary>The set-up link as MiniPaas prints it to its console and log.</summary>
+    [GeneratedRegex(@"http://\S+/setup\?token=[A-Za-z0-9_\-]+")]
+    public static partial Regex SetupLinkPattern();
+
     [GeneratedRegex("""<input type="hidden" name="(?<name>[^"]*)" value="(?<value>[^"]*)"\s*/?>""")]
     private static partial Regex HiddenInput();
 

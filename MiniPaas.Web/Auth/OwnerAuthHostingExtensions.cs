@@ -23,14 +23,17 @@ public static class OwnerAuthHostingExtensions
         var services = builder.Services;
         services.AddSingleton<PasswordSignInMode>();
         services.AddSingleton<DashboardSessions>();
-        services.AddSingleton<SetupLinkNotice>();
         services.AddHostedService<SetupLinkAnnouncer>();
         services.AddSignInRateLimit();
 
         // Every endpoint needs a signed-in dashboard user unless it says otherwise (health, webhooks, sign-in pages, static
-        // assets). The API's group names its own bearer policy, which replaces this one: the cookie never reaches /api.
+        // assets). The API's group names its own bearer policy, which replaces this one: the cookie never reaches /api. The
+        // API's surface is exempt here so that what routing produces there without the group's metadata (an unknown route's
+        // 404, a wrong content type's 415) and the OpenAPI description keep answering as the API, never with sign-in.
         services.AddAuthorizationBuilder().SetFallbackPolicy(
-            new AuthorizationPolicyBuilder(GitHubSignIn.CookieScheme).RequireAuthenticatedUser().Build());
+            new AuthorizationPolicyBuilder(GitHubSignIn.CookieScheme)
+                .RequireAssertion(context => context.User.Identity?.IsAuthenticated == true || IsApiSurface(context.Resource))
+                .Build());
 
         services.AddScoped<AuthenticationStateProvider, DashboardAuthenticationStateProvider>();
         services.AddScoped<SessionCircuitHandler>();
@@ -67,6 +70,11 @@ public static class OwnerAuthHostingExtensions
         });
         return builder;
     }
+
+    private static bool IsApiSurface(object? resource) =>
+        resource is HttpContext http
+        && (http.Request.Path.StartsWithSegments(Api.ApiHostingExtensions.Prefix, StringComparison.OrdinalIgnoreCase)
+            || http.Request.Path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The sign-in gate and the rate limiter: call after authentication and authorization, before the endpoints.</summary>
     public static WebApplication UseMiniPaasOwnerAuth(this WebApplication app)

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using MiniPaas.Tests.Shared;
 
 namespace MiniPaas.Tests.Web.Auth;
@@ -23,30 +22,6 @@ public class AuthAppFixture : AppFixture
 
     protected override void ConfigureSettings(IDictionary<string, string?> settings) =>
         settings["MiniPaas:Auth:RevalidationInterval"] = "00:00:02";
-
-    /// <summary>Waits until the app's log file (as an operator would read it) holds the set-up link, and returns it.</summary>
-    public async Task<Uri> ReadSetupLinkFromLogAsync()
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        var logs = Path.Combine(DataDirectory, "logs");
-        while (true)
-        {
-            foreach (var file in Directory.Exists(logs) ? Directory.GetFiles(logs, "minipaas-*.log") : [])
-            {
-                // The app keeps the file open for writing.
-                await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                using var reader = new StreamReader(stream);
-                if (SetupLink().Matches(await reader.ReadToEndAsync(cts.Token)).LastOrDefault() is { } match)
-                {
-                    return new Uri(match.Value);
-                }
-            }
-
-            await Task.Delay(200, cts.Token);
-        }
-    }
-
-    private static Regex SetupLink() => Deploying.KillRecoveryTests.MiniPaasProcess.SetupLinkPattern();
 }
 
 /// <summary><see cref="AuthAppFixture"/> accepting only 3 sign-in posts a minute per client.</summary>

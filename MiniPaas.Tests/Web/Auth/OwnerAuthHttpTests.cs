@@ -142,7 +142,7 @@ public sealed class OwnerAuthHttpTests(AuthAppFixture app) : IClassFixture<AuthA
     public async Task Setup_AfterPasswordSet_GoesToSignInAndOldLinkIsDead()
     {
         await app.SignInOwnerAsync();
-        var link = await app.Services.GetRequiredService<MiniPaas.Web.Auth.SetupLinkNotice>().WhenAnnouncedAsync();
+        var link = await app.ReadSetupLinkFromLogAsync();
         using var client = Anonymous();
 
         using var setup = await client.GetAsync(new Uri(link.PathAndQuery, UriKind.Relative));

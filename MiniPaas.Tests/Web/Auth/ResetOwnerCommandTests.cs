@@ -16,7 +16,7 @@ public sealed class ResetOwnerCommandTests(AuthAppFixture app) : IClassFixture<A
         var oldSession = await app.SignInOwnerAsync();
 
         var (exitCode, output) = await RunResetOwnerAsync();
-        var link = new Uri(Assert.Single(Deploying.KillRecoveryTests.MiniPaasProcess.SetupLinkPattern().Matches(output)).Value);
+        var link = new Uri(Assert.Single(OwnerSignIn.SetupLinkPattern().Matches(output)).Value);
 
         Assert.Equal(0, exitCode);
         Assert.Equal(app.BaseAddress.GetLeftPart(UriPartial.Authority), link.GetLeftPart(UriPartial.Authority));
