@@ -790,41 +790,49 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261203182034_ApiTokenScopes') THEN
-    ALTER TABLE api_tokens ADD expires_at timestamp with time zone;
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261203183353_OwnerAccountAndAuditLog') THEN
+    CREATE TABLE audit_log (
+        id bigint GENERATED ALWAYS AS IDENTITY,
+        at timestamp with time zone NOT NULL,
+        action character varying(32) NOT NULL,
+        actor character varying(255) NOT NULL,
+        target character varying(255),
+        remote_address character varying(64),
+        CONSTRAINT pk_audit_log PRIMARY KEY (id)
+    );
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261203182034_ApiTokenScopes') THEN
-    ALTER TABLE api_tokens ADD scope character varying(16) NOT NULL DEFAULT 'admin';
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261203183353_OwnerAccountAndAuditLog') THEN
+    CREATE TABLE owner_account (
+        id integer NOT NULL,
+        password_hash character varying(512),
+        setup_token_hash character(64),
+        setup_token_expires_at timestamp with time zone,
+        setup_token_from_reset boolean NOT NULL,
+        failed_sign_ins integer NOT NULL,
+        locked_until timestamp with time zone,
+        session_version integer NOT NULL,
+        updated_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_owner_account PRIMARY KEY (id)
+    );
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261203182034_ApiTokenScopes') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261203183353_OwnerAccountAndAuditLog') THEN
+    CREATE INDEX ix_audit_log_at ON audit_log (at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261203183353_OwnerAccountAndAuditLog') THEN
     INSERT INTO __ef_migrations_history (migration_id, product_version)
-    VALUES ('20261203182034_ApiTokenScopes', '10.0.15');
-    END IF;
-END $EF$;
-COMMIT;
-
-START TRANSACTION;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261203182242_VariableSecretFlag') THEN
-    ALTER TABLE env_vars ADD is_secret boolean NOT NULL DEFAULT TRUE;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261203182242_VariableSecretFlag') THEN
-    INSERT INTO __ef_migrations_history (migration_id, product_version)
-    VALUES ('20261203182242_VariableSecretFlag', '10.0.15');
+    VALUES ('20261203183353_OwnerAccountAndAuditLog', '10.0.15');
     END IF;
 END $EF$;
 COMMIT;

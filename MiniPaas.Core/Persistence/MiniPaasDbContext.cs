@@ -49,6 +49,10 @@ public sealed class MiniPaasDbContext(DbContextOptions<MiniPaasDbContext> option
 
     public DbSet<AutoDeployClaimRecord> AutoDeployClaims => Set<AutoDeployClaimRecord>();
 
+    public DbSet<OwnerAccountRecord> OwnerAccounts => Set<OwnerAccountRecord>();
+
+    public DbSet<AuditEntryRecord> AuditLog => Set<AuditEntryRecord>();
+
     /// <summary>The options every MiniPaas context uses: Npgsql, snake_case names, migrations in this assembly.</summary>
     public static DbContextOptions<MiniPaasDbContext> CreateOptions(string connectionString) => CreateOptions(connectionString, []);
 

@@ -10,5 +10,11 @@ public sealed class ResolvedDatabase(string connectionString, DatabaseDescriptio
 
     public DatabaseDescription Description { get; } = description;
 
+    /// <summary>
+    /// True when the private cluster was already running before this resolution (a running MiniPaas owns it): a short-lived
+    /// command such as <c>reset-owner</c> must then leave it running instead of disposing.
+    /// </summary>
+    public bool IsSharedWithRunningInstance => owner is Resolution.PrivateCluster { WasAlreadyRunning: true };
+
     public ValueTask DisposeAsync() => owner?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

@@ -22,7 +22,7 @@ public sealed class AnalyticsBrowserTests(DeployAppFixture app, BrowserFixture b
         var deploymentId = await app.Deployments.DeployAsync(projectId);
         Assert.Equal(DeploymentStatus.Running, (await app.WaitForOutcomeAsync(projectId, deploymentId)).Status);
 
-        var page = await browser.NewPageAsync(app.BaseAddress);
+        var page = await browser.NewOwnerPageAsync(app);
         await page.GotoAsync($"projects/{projectId}/analytics");
         await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await Assertions.Expect(page.GetByTestId("analytics-empty")).ToBeVisibleAsync(new() { Timeout = 30_000 });

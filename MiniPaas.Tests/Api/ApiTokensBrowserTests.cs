@@ -21,7 +21,7 @@ public sealed class ApiTokensBrowserTests(ApiAppFixture app, BrowserFixture brow
     public async Task CreateToken_ShownOnce_WorksForTheApi_ThenRevoked()
     {
         var name = "ci " + Guid.NewGuid().ToString("N")[..6];
-        var page = await browser.NewPageAsync(app.BaseAddress);
+        var page = await browser.NewOwnerPageAsync(app);
         await page.GotoAsync("settings");
         await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
 

@@ -31,7 +31,7 @@ public sealed class KillRecoveryTests(DockerEngineFixture engine, BrowserFixture
             await first.WaitUntilReadyAsync();
             var projectId = await InsertProjectAsync(connectionString, subdomain, repo.Path);
 
-            var page = await browser.NewPageAsync(first.BaseAddress);
+            var page = await browser.NewPageAsync(first.BaseAddress, await OwnerSignIn.SetUpAsync(await first.SetupLinkAsync()));
             await page.GotoAsync($"projects/{projectId}");
             await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
             await page.GetByTestId("deploy-button").ClickAsync();
@@ -142,6 +142,7 @@ public sealed class KillRecoveryTests(DockerEngineFixture engine, BrowserFixture
     {
         private readonly Process _process;
         private readonly string _dataDirectory;
+        private readonly TaskCompletionSource<Uri> _setupLink = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         private MiniPaasProcess(Process process, Uri baseAddress, string dataDirectory)
         {
@@ -177,14 +178,24 @@ public sealed class KillRecoveryTests(DockerEngineFixture engine, BrowserFixture
                 },
             };
             var process = Process.Start(start) ?? throw new InvalidOperationException("could not start MiniPaas.Web");
+            var child = new MiniPaasProcess(process, new Uri($"http://127.0.0.1:{port}/"), dataDirectory);
 
-            // Drain the pipes so a chatty child never blocks on a full buffer.
-            process.OutputDataReceived += (_, _) => { };
+            // Drain the pipes so a chatty child never blocks on a full buffer; keep the owner set-up link it prints.
+            process.OutputDataReceived += (_, line) =>
+            {
+                if (line.Data is { } text && OwnerSignIn.SetupLinkPattern().Match(text) is { Success: true } match)
+                {
+                    child._setupLink.TrySetResult(new Uri(match.Value));
+                }
+            };
             process.ErrorDataReceived += (_, _) => { };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            return new MiniPaasProcess(process, new Uri($"http://127.0.0.1:{port}/"), dataDirectory);
+            return child;
         }
+
+        /// <summary>The owner set-up link the process printed at start (a fresh database has no owner).</summary>
+        public Task<Uri> SetupLinkAsync() => _setupLink.Task.WaitAsync(Patience);
 
         public async Task WaitUntilReadyAsync()
         {

@@ -161,7 +161,12 @@ public sealed class GitHubSignInTests(GitHubAppFixture app) : IClassFixture<GitH
         using var done = await client.SignInAsync(app.GitHub, app.Octocat);
         Assert.True(client.HasSession);
 
-        using var signOut = await client.Client.GetAsync(new Uri("/auth/signout", UriKind.Relative));
+        // Sign-out is the dashboard's form: a POST carrying the page's antiforgery token (a GET does nothing).
+        using var ignored = await client.Client.GetAsync(new Uri("/auth/signout", UriKind.Relative));
+        Assert.Contains(ignored.StatusCode, new[] { HttpStatusCode.MethodNotAllowed, HttpStatusCode.NotFound });
+        using var page = await client.Client.GetAsync(new Uri("/projects", UriKind.Relative));
+        using var form = new FormUrlEncodedContent(MiniPaas.Tests.Shared.OwnerSignIn.HiddenFields(await page.Content.ReadAsStringAsync()));
+        using var signOut = await client.Client.PostAsync(new Uri("/auth/signout", UriKind.Relative), form);
 
         Assert.Equal("/login", signOut.Headers.Location!.OriginalString);
         using var me = await client.Client.GetAsync(new Uri("/auth/user", UriKind.Relative));

@@ -52,7 +52,7 @@ public sealed class RuntimeLogBrowserTests(DeployAppFixture app, BrowserFixture 
         var second = await app.WaitForOutcomeAsync(projectId, await app.Deployments.DeployAsync(projectId));
         Assert.True(second.Status == DeploymentStatus.Running, second.FailureReason);
 
-        var page = await browser.NewPageAsync(app.BaseAddress);
+        var page = await browser.NewOwnerPageAsync(app);
         var dialogs = 0;
         page.Dialog += async (_, dialog) =>
         {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MiniPaas.Core.Networking;
+using MiniPaas.Core.Owner;
 
 namespace MiniPaas.Tests.Shared;
 
@@ -14,7 +15,9 @@ namespace MiniPaas.Tests.Shared;
 /// </summary>
 public class AppFixture : IAsyncLifetime
 {
+    private readonly SemaphoreSlim _signingIn = new(1, 1);
     private DashboardFactory? _factory;
+    private System.Net.Cookie? _ownerCookie;
 
     /// <summary>A fresh temporary <c>MiniPaas:DataDirectory</c>, removed on dispose.</summary>
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "minipaas-app-" + Guid.NewGuid().ToString("N")[..8]);
@@ -31,8 +34,59 @@ public class AppFixture : IAsyncLifetime
     /// <summary>The running app's services.</summary>
     public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("The app is not started.");
 
-    /// <summary>An <see cref="HttpClient"/> talking to the real socket.</summary>
+    /// <summary>An anonymous <see cref="HttpClient"/> talking to the real socket (the dashboard answers it with sign-in).</summary>
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
+
+    /// <summary>
+    /// The owner's session cookie for this app, made once and shared by the class's tests: the first call sets the password
+    /// through the set-up link the app printed to its log (<see cref="OwnerSignIn.Password"/>), or signs in if it already has one (an app
+    /// restarted on the same database). Tests that sign out use <see cref="OwnerSignIn.SignInAsync"/> for a session of their own.
+    /// </summary>
+    public async Task<System.Net.Cookie> SignInOwnerAsync()
+    {
+        await _signingIn.WaitAsync();
+        try
+        {
+            if (_ownerCookie is null)
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+                var owner = Services.GetRequiredService<OwnerAccounts>();
+                _ownerCookie = (await owner.GetStateAsync(cts.Token)).HasPassword
+                    ? await OwnerSignIn.SignInAsync(BaseAddress, ct: cts.Token)
+                    : await OwnerSignIn.SetUpAsync(await ReadSetupLinkFromLogAsync(cts.Token), ct: cts.Token);
+            }
+
+            return _ownerCookie;
+        }
+        finally
+        {
+            _signingIn.Release();
+        }
+    }
+
+    /// <summary>Waits until the app's log file (as an operator would read it) holds the owner set-up link, and returns the newest.</summary>
+    public async Task<Uri> ReadSetupLinkFromLogAsync(CancellationToken ct = default)
+    {
+        var logs = Path.Combine(DataDirectory, "logs");
+        while (true)
+        {
+            foreach (var file in Directory.Exists(logs) ? Directory.GetFiles(logs, "minipaas-*.log") : [])
+            {
+                // The app keeps the file open for writing.
+                await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var reader = new StreamReader(stream);
+                if (OwnerSignIn.SetupLinkPattern().Matches(await reader.ReadToEndAsync(ct)).LastOrDefault() is { } match)
+                {
+                    return new Uri(match.Value);
+                }
+            }
+
+            await Task.Delay(200, ct);
+        }
+    }
+
+    /// <summary>An <see cref="HttpClient"/> signed in as the owner (redirects not followed).</summary>
+    public async Task<HttpClient> CreateOwnerClientAsync() => OwnerSignIn.CreateClient(BaseAddress, await SignInOwnerAsync());
 
     /// <summary>Registrations applied after the app's own (override here).</summary>
     protected virtual void ConfigureServices(IServiceCollection services)

@@ -35,7 +35,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A page in a fresh context (own cookies and storage), optionally preferring a colour scheme.</summary>
+    /// <summary>A page in a fresh context (own cookies and storage), not signed in, optionally preferring a colour scheme.</summary>
     public async Task<IPage> NewPageAsync(Uri baseAddress, ColorScheme colorScheme = ColorScheme.Light)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
@@ -44,6 +44,21 @@ public sealed class BrowserFixture : IAsyncLifetime
             ColorScheme = colorScheme,
         });
         return await context.NewPageAsync();
+    }
+
+    /// <summary>A page in a fresh context signed in with <paramref name="session"/> (see <see cref="OwnerSignIn"/>).</summary>
+    public async Task<IPage> NewPageAsync(Uri baseAddress, System.Net.Cookie session, ColorScheme colorScheme = ColorScheme.Light)
+    {
+        var page = await NewPageAsync(baseAddress, colorScheme);
+        await OwnerSignIn.AddToAsync(page.Context, baseAddress, session);
+        return page;
+    }
+
+    /// <summary>A page in a fresh context, signed in to <paramref name="app"/> as its owner: what dashboard tests start from.</summary>
+    public async Task<IPage> NewOwnerPageAsync(AppFixture app, ColorScheme colorScheme = ColorScheme.Light)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return await NewPageAsync(app.BaseAddress, await app.SignInOwnerAsync(), colorScheme);
     }
 
     public async Task DisposeAsync()

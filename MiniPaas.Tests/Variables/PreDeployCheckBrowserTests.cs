@@ -20,7 +20,7 @@ public sealed class PreDeployCheckBrowserTests(DeployAppFixture app, BrowserFixt
         var subdomain = $"pre-{Guid.NewGuid():N}"[..12];
         var projectId = await app.CreateProjectAsync(repo, subdomain);
 
-        var page = await browser.NewPageAsync(app.BaseAddress);
+        var page = await browser.NewOwnerPageAsync(app);
         await page.GotoAsync($"projects/{projectId}");
         await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 

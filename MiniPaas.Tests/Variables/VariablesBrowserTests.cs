@@ -20,7 +20,7 @@ public sealed class VariablesBrowserTests(DeployAppFixture app, BrowserFixture b
         var first = await app.WaitForOutcomeAsync(projectId, await app.Deployments.DeployAsync(projectId));
         Assert.True(first.Status == DeploymentStatus.Running, first.FailureReason);
 
-        var page = await browser.NewPageAsync(app.BaseAddress);
+        var page = await browser.NewOwnerPageAsync(app);
         await page.GotoAsync($"projects/{projectId}/variables");
         await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await Assertions.Expect(page.GetByTestId("variables-empty")).ToBeVisibleAsync();
@@ -85,7 +85,7 @@ public sealed class VariablesBrowserTests(DeployAppFixture app, BrowserFixture b
         Assert.True(first.Status == DeploymentStatus.Running, first.FailureReason);
         Assert.Equal((200, "B=|R="), await app.GetAppAsync(subdomain));
 
-        var page = await browser.NewPageAsync(app.BaseAddress);
+        var page = await browser.NewOwnerPageAsync(app);
         await page.GotoAsync($"projects/{projectId}/variables");
         await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await page.GetByTestId("add-variable").ClickAsync();

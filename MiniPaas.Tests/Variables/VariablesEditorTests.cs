@@ -27,6 +27,7 @@ public sealed class VariablesEditorTests(DeployAppFixture app) : IClassFixture<D
         _ctx.Services.AddSingleton(app.Get<ProjectSuggestions>());
         _ctx.Services.AddSingleton(app.Projects);
         _ctx.Services.AddSingleton(app.Deployments);
+        _ctx.Services.AddSingleton(app.Get<MiniPaas.Core.Owner.AuditLog>());
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         return Task.CompletedTask;
     }

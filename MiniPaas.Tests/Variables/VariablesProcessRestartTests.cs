@@ -31,7 +31,7 @@ public sealed class VariablesProcessRestartTests(BrowserFixture browser) : IClas
         using (var child = KillRecoveryTests.MiniPaasProcess.Start(contexts.ConnectionString, LoopbackPort.Free()))
         {
             await child.WaitUntilReadyAsync();
-            var page = await browser.NewPageAsync(child.BaseAddress);
+            var page = await browser.NewPageAsync(child.BaseAddress, await OwnerSignIn.SetUpAsync(await child.SetupLinkAsync()));
             await page.GotoAsync($"projects/{projectId}/variables");
             await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
             await Assertions.Expect(page.GetByTestId("value-SECRET_KEY")).ToHaveTextAsync("••••••••", new() { Timeout = 30_000 });

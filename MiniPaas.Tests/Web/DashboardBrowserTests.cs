@@ -28,7 +28,7 @@ public sealed class DashboardBrowserTests(DashboardAppFixture app, BrowserFixtur
     [Fact]
     public async Task SystemPage_InRealChromium_ReportsEngineAndDatabase()
     {
-        var page = await browser.NewPageAsync(app.BaseAddress);
+        var page = await browser.NewOwnerPageAsync(app);
         var engine = app.Services.GetRequiredService<IEngineStatus>().Current;
         var database = app.Services.GetRequiredService<IDatabaseInfo>().Current;
         Assert.NotNull(database);
@@ -51,7 +51,7 @@ public sealed class DashboardBrowserTests(DashboardAppFixture app, BrowserFixtur
     [Fact]
     public async Task ThemeToggle_Click_SwitchesDarkModeAndRemembersIt()
     {
-        var page = await browser.NewPageAsync(app.BaseAddress, ColorScheme.Light);
+        var page = await browser.NewOwnerPageAsync(app, ColorScheme.Light);
         await page.GotoAsync("system");
         await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         var theme = page.GetByTestId("theme");
@@ -73,7 +73,7 @@ public sealed class DashboardBrowserTests(DashboardAppFixture app, BrowserFixtur
     [Fact]
     public async Task Theme_NoStoredChoice_FollowsSystemDarkPreference()
     {
-        var page = await browser.NewPageAsync(app.BaseAddress, ColorScheme.Dark);
+        var page = await browser.NewOwnerPageAsync(app, ColorScheme.Dark);
         await page.GotoAsync("system");
         await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
@@ -90,7 +90,7 @@ public sealed class DashboardBrowserTests(DashboardAppFixture app, BrowserFixtur
     {
         var projects = await app.Services.GetRequiredService<IProjectDirectory>().ListAsync();
         Assert.Empty(projects);
-        var page = await browser.NewPageAsync(app.BaseAddress);
+        var page = await browser.NewOwnerPageAsync(app);
 
         await page.GotoAsync("");
 

@@ -33,7 +33,7 @@ public sealed partial class ProjectPagesBrowserTests(DeployAppFixture app, Brows
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var name = $"Browser Site {suffix}";
         var subdomain = $"browser-site-{suffix}";
-        var page = await browser.NewPageAsync(app.BaseAddress);
+        var page = await browser.NewOwnerPageAsync(app);
         await page.GotoAsync("projects/new");
         await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
 
@@ -91,7 +91,7 @@ public sealed partial class ProjectPagesBrowserTests(DeployAppFixture app, Brows
     {
         var marker = Path.Combine(Path.GetTempPath(), "minipaas-upload-pack-" + Guid.NewGuid().ToString("N")[..8]);
         var before = (await app.Get<IProjectDirectory>().ListAsync()).Count;
-        var page = await browser.NewPageAsync(app.BaseAddress);
+        var page = await browser.NewOwnerPageAsync(app);
         await page.GotoAsync("projects/new");
         await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
 
@@ -131,7 +131,7 @@ public sealed partial class ProjectPagesBrowserTests(DeployAppFixture app, Brows
         var projectId = await app.CreateProjectAsync(repo, subdomain);
         var first = await app.WaitForOutcomeAsync(projectId, await app.Deployments.DeployAsync(projectId));
         Assert.True(first.Status == DeploymentStatus.Running, first.FailureReason);
-        var page = await browser.NewPageAsync(app.BaseAddress);
+        var page = await browser.NewOwnerPageAsync(app);
         await page.GotoAsync($"projects/{projectId}");
         await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
         await Assertions.Expect(page.GetByTestId("project-status")).ToHaveTextAsync("Running");
@@ -181,7 +181,7 @@ public sealed partial class ProjectPagesBrowserTests(DeployAppFixture app, Brows
         using var repo = await SampleRepo.CreateAsync(DeployEngineTests.BusyboxSite("x", """RUN ["sh", "-c", "echo npm ERR! missing script: build; exit 3"]"""));
         var subdomain = "broken-" + Guid.NewGuid().ToString("N")[..8];
         var projectId = await app.CreateProjectAsync(repo, subdomain);
-        var page = await browser.NewPageAsync(app.BaseAddress);
+        var page = await browser.NewOwnerPageAsync(app);
         await page.GotoAsync($"projects/{projectId}");
         await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
         await Assertions.Expect(page.GetByTestId("project-status")).ToHaveTextAsync("NotDeployed");
@@ -217,7 +217,7 @@ public sealed partial class ProjectPagesBrowserTests(DeployAppFixture app, Brows
         var projectId = await app.CreateProjectAsync(repo, "gen-" + Guid.NewGuid().ToString("N")[..8]);
         var outcome = await app.WaitForOutcomeAsync(projectId, await app.Deployments.DeployAsync(projectId));
         Assert.True(outcome.Status == DeploymentStatus.Running, outcome.FailureReason);
-        var page = await browser.NewPageAsync(app.BaseAddress);
+        var page = await browser.NewOwnerPageAsync(app);
         await page.GotoAsync($"projects/{projectId}");
         await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
 

@@ -36,7 +36,7 @@ public sealed class ResourceChartsBrowserTests(FastStatsAppFixture app, BrowserF
         Assert.True(created.Succeeded);
         var projectId = created.ProjectId!.Value;
 
-        var page = await browser.NewPageAsync(app.BaseAddress);
+        var page = await browser.NewOwnerPageAsync(app);
         await page.GotoAsync($"projects/{projectId}");
         await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
         await page.Locator(".mud-tab", new() { HasText = "Resources" }).ClickAsync();

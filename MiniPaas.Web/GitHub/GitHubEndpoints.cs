@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OAuth;
 using Microsoft.Extensions.Options;
 using MiniPaas.Core.GitHub;
@@ -10,8 +9,9 @@ using MiniPaas.Core.Persistence;
 namespace MiniPaas.Web.GitHub;
 
 /// <summary>
-/// <c>/login</c>, <c>/auth/github</c> (start), <c>/auth/github/callback</c> (handled by the OAuth handler), <c>/auth/user</c>,
-/// <c>/auth/signout</c>, <c>/auth/denied</c>, and the webhook receiver <c>POST /webhooks/github</c>.
+/// <c>/auth/github</c> (start), <c>/auth/github/callback</c> (handled by the OAuth handler), <c>/auth/user</c>, <c>/auth/denied</c>,
+/// and the webhook receiver <c>POST /webhooks/github</c> (authenticated by its signature). <c>/login</c> and the sign-out POST
+/// are the owner's endpoints (<see cref="Auth.OwnerEndpoints"/>), shared by both ways of signing in.
 /// </summary>
 public static class GitHubEndpoints
 {
@@ -20,18 +20,12 @@ public static class GitHubEndpoints
 
     public static IEndpointRouteBuilder MapGitHubEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/login", LoginAsync).DisableAntiforgery();
-        endpoints.MapGet("/auth/github", Challenge).DisableAntiforgery();
+        endpoints.MapGet("/auth/github", Challenge).AllowAnonymous().DisableAntiforgery();
         endpoints.MapGet("/auth/user", (HttpContext http) => SignInClaims.From(http.User) is { } user
             ? Results.Json(new { id = user.GitHubId, login = user.Login, name = user.Name, avatarUrl = user.AvatarUrl })
-            : Results.Json(new { error = "not signed in" }, statusCode: StatusCodes.Status401Unauthorized)).DisableAntiforgery();
-        endpoints.MapGet("/auth/signout", async (HttpContext http) =>
-        {
-            await http.SignOutAsync(GitHubSignIn.CookieScheme);
-            return Results.Redirect("/login");
-        }).DisableAntiforgery();
-        endpoints.MapGet("/auth/denied", DeniedAsync).DisableAntiforgery();
-        endpoints.MapPost(WebhookInstaller.WebhookPath, ReceiveWebhookAsync).DisableAntiforgery();
+            : Results.Json(new { error = "not signed in" }, statusCode: StatusCodes.Status401Unauthorized)).AllowAnonymous().DisableAntiforgery();
+        endpoints.MapGet("/auth/denied", DeniedAsync).AllowAnonymous().DisableAntiforgery();
+        endpoints.MapPost(WebhookInstaller.WebhookPath, ReceiveWebhookAsync).AllowAnonymous().DisableAntiforgery();
         return endpoints;
     }
 
@@ -56,27 +50,6 @@ public static class GitHubEndpoints
 
         var properties = new OAuthChallengeProperties { RedirectUri = LocalReturnUrl.Sanitize(returnUrl), Scope = scopes };
         return Results.Challenge(properties, [GitHubSignIn.Scheme]);
-    }
-
-    private static async Task LoginAsync(HttpContext http, IOptions<GitHubOptions> options, string? returnUrl)
-    {
-        var target = LocalReturnUrl.Sanitize(returnUrl);
-        if (!options.Value.IsSignInConfigured || http.User.Identity?.IsAuthenticated == true)
-        {
-            http.Response.Redirect(target);
-            return;
-        }
-
-        var encoded = HtmlEncoder.Default.Encode(Uri.EscapeDataString(target));
-        await SignInPages.WriteAsync(
-            http.Response,
-            "MiniPaas",
-            $"""
-            <p>Sign in to deploy and manage your apps.</p>
-            <a class="button" href="/auth/github?returnUrl={encoded}" data-testid="connect-github">Connect with GitHub</a>
-            <a class="secondary" href="/auth/github?returnUrl={encoded}&amp;private=true" data-testid="connect-github-private">Connect with GitHub, including private repositories</a>
-            """,
-            http.RequestAborted);
     }
 
     private static async Task DeniedAsync(HttpContext http, string? login)

@@ -1,8 +1,6 @@
-using Microsoft.AspNetCore.Components.Authorization;
-
 namespace MiniPaas.Web.GitHub;
 
-/// <summary>Registers and maps the dashboard's GitHub side: sign-in, the sign-in gate, circuit revalidation, the webhook endpoint.</summary>
+/// <summary>Registers the dashboard's GitHub side: sign-in with GitHub and the current user for components.</summary>
 public static class GitHubWebHostingExtensions
 {
     public static WebApplicationBuilder AddMiniPaasGitHubWeb(this WebApplicationBuilder builder)
@@ -11,16 +9,7 @@ public static class GitHubWebHostingExtensions
         builder.Services.AddGitHubSignIn();
         builder.Services.AddAuthorization();
         builder.Services.AddCascadingAuthenticationState();
-        builder.Services.AddScoped<AuthenticationStateProvider, GitHubAuthenticationStateProvider>();
         builder.Services.AddScoped<CurrentUser>();
         return builder;
-    }
-
-    /// <summary>The sign-in gate: call after authentication (it reads the signed-in user) and before antiforgery and the endpoints.</summary>
-    public static WebApplication UseMiniPaasGitHub(this WebApplication app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        app.UseMiddleware<DashboardSignInGate>();
-        return app;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using MiniPaas.Core.Configuration;
+using MiniPaas.Web.Auth;
 using MiniPaas.Web.Components;
 using MiniPaas.Web.GitHub;
 using MiniPaas.Web.Health;
@@ -65,6 +66,7 @@ public static class WebHostingExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.AddMiniPaasGitHubWeb();
+        builder.AddMiniPaasOwnerAuth();
 
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag], timeout: TimeSpan.FromSeconds(5))
@@ -90,20 +92,21 @@ public static class WebHostingExtensions
         // /api endpoint would fail. The dashboard's cookie and the API's bearer scheme both go through them.
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseMiniPaasGitHub();
+        app.UseMiniPaasOwnerAuth();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAntiforgery();
 
-        app.MapHealthChecks(HealthEndpoints.LivePath, new HealthCheckOptions { Predicate = _ => false }).DisableAntiforgery();
+        app.MapHealthChecks(HealthEndpoints.LivePath, new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().DisableAntiforgery();
         app.MapHealthChecks(HealthEndpoints.ReadyPath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(HealthEndpoints.ReadyTag),
             ResponseWriter = HealthEndpoints.WriteJsonAsync,
-        }).DisableAntiforgery();
+        }).AllowAnonymous().DisableAntiforgery();
 
         app.MapGitHubEndpoints();
-        app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapOwnerAuthEndpoints();
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().AllowCircuitDisconnectBeacon();
         return app;
     }
 }

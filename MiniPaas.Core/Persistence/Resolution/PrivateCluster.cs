@@ -32,6 +32,9 @@ internal sealed class PrivateCluster(string clusterDirectory, string binDirector
 
     public int Port { get; private set; }
 
+    /// <summary>True when <see cref="StartAsync"/> found the server already running (another MiniPaas process uses it).</summary>
+    public bool WasAlreadyRunning { get; private set; }
+
     private string DataDirectory => Path.Combine(ClusterDirectory, "data");
 
     private string SocketDirectory => Path.Combine(ClusterDirectory, "run");
@@ -54,6 +57,7 @@ internal sealed class PrivateCluster(string clusterDirectory, string binDirector
         if (await IsServerRunningAsync(ct).ConfigureAwait(false))
         {
             logger.ClusterAlreadyRunning(ClusterDirectory);
+            WasAlreadyRunning = true;
         }
         else
         {

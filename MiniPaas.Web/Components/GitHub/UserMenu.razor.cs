@@ -1,36 +1,32 @@
-using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.Extensions.Options;
-using MiniPaas.Core.GitHub;
 using MiniPaas.Web.GitHub;
 
 namespace MiniPaas.Web.Components.GitHub;
 
 /// <summary>
-/// Shows who is signed in and follows the circuit's revalidation: when the user stops being allowed, the browser is sent
-/// to sign out (which clears the cookie and lands on the login page).
+/// Shows who is signed in and follows the circuit's authentication state (the router takes the page away when the session
+/// ends, see <c>RedirectToSignIn</c>).
 /// </summary>
-public sealed partial class UserMenu(AuthenticationStateProvider authentication, NavigationManager navigation, IOptions<GitHubOptions> options) : IDisposable
+public sealed partial class UserMenu(AuthenticationStateProvider authentication) : IDisposable
 {
     private SignedInUser? _user;
+    private bool _signedIn;
 
     protected override async Task OnInitializedAsync()
     {
         authentication.AuthenticationStateChanged += OnAuthenticationStateChanged;
-        _user = SignInClaims.From((await authentication.GetAuthenticationStateAsync()).User);
+        Show((await authentication.GetAuthenticationStateAsync()).User);
     }
 
-    private void SignOut() => navigation.NavigateTo("/auth/signout", forceLoad: true);
+    private void Show(System.Security.Claims.ClaimsPrincipal user)
+    {
+        _signedIn = user.Identity?.IsAuthenticated == true;
+        _user = SignInClaims.From(user);
+    }
 
     private void OnAuthenticationStateChanged(Task<AuthenticationState> state) => _ = InvokeAsync(async () =>
     {
-        _user = SignInClaims.From((await state).User);
-        if (_user is null && options.Value.IsSignInConfigured)
-        {
-            SignOut();
-            return;
-        }
-
+        Show((await state).User);
         StateHasChanged();
     });
 

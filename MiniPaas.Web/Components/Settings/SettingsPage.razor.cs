@@ -2,15 +2,19 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
 using MiniPaas.Core.ApiTokens;
+using MiniPaas.Core.Owner;
+using MiniPaas.Web.GitHub;
 using MudBlazor;
 
 namespace MiniPaas.Web.Components.Settings;
 
-/// <summary>Settings of this MiniPaas: API tokens (create with a scope and an optional expiry — shown once —, list with last use, revoke).</summary>
+/// <summary>Settings of this MiniPaas: API tokens (create with a scope and an optional expiry — shown once —, list with last use, revoke) and the audit log.</summary>
 public sealed partial class SettingsPage(
     ApiTokenService tokens,
     TimeProvider time,
     IOptions<ApiOptions> apiOptions,
+    AuditLog audit,
+    CurrentUser currentUser,
     IDialogService dialogs,
     ISnackbar snackbar,
     IJSRuntime js) : IDisposable
@@ -28,6 +32,7 @@ public sealed partial class SettingsPage(
     private ApiScope _scope = ApiScope.Read;
     private int _expiryDays = 90;
     private DateTimeOffset _now;
+    private int _auditVersion;
 
     protected override async Task OnInitializedAsync()
     {
@@ -48,6 +53,7 @@ public sealed partial class SettingsPage(
         {
             DateTimeOffset? expiresAt = _expiryDays > 0 ? time.GetUtcNow().AddDays(_expiryDays) : null;
             _created = await tokens.CreateAsync(_name!, _scope, expiresAt, _disposed.Token);
+            await RecordAsync(AuditActions.ApiTokenCreated, _created.View.Name);
             _name = null;
             await ReloadAsync();
         }
@@ -72,6 +78,7 @@ public sealed partial class SettingsPage(
         try
         {
             await tokens.RevokeAsync(token.Id, _disposed.Token);
+            await RecordAsync(AuditActions.ApiTokenRevoked, token.Name);
             if (_created?.View.Id == token.Id)
             {
                 _created = null;
@@ -84,6 +91,13 @@ public sealed partial class SettingsPage(
         {
             _busy = false;
         }
+    }
+
+    // The token's name only: the token itself is never recorded.
+    private async Task RecordAsync(string action, string tokenName)
+    {
+        await audit.RecordAsync(action, await currentUser.GetActorAsync(), tokenName, ct: _disposed.Token);
+        _auditVersion++;
     }
 
     private async Task CopyAsync()

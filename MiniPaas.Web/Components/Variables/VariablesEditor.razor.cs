@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.JSInterop;
 using MiniPaas.Core.Deploying;
 using MiniPaas.Core.Logs;
+using MiniPaas.Core.Owner;
 using MiniPaas.Core.Projects;
 using MiniPaas.Core.Variables;
 using MudBlazor;
@@ -18,6 +19,7 @@ public sealed partial class VariablesEditor(
     ProjectVariables store,
     ProjectService projects,
     DeploymentService deployments,
+    AuditLog audit,
     IJSRuntime js) : IAsyncDisposable
 {
     private const string Mask = "••••••••";
@@ -201,12 +203,16 @@ public sealed partial class VariablesEditor(
         }
     }
 
-    private void ToggleReveal(string key)
+    private async Task ToggleRevealAsync(string key)
     {
-        if (!_revealed.Remove(key))
+        if (_revealed.Remove(key))
         {
-            _revealed.Add(key);
+            return;
         }
+
+        _revealed.Add(key);
+        // The key only, never the value: the audit log is shown on Settings as it is.
+        await audit.RecordAsync(AuditActions.VariableRevealed, _actor, $"project {ProjectId}: {key}", ct: _disposed.Token);
     }
 
     private void TogglePaste()
@@ -264,12 +270,14 @@ public sealed partial class VariablesEditor(
 
         // Rows that cannot be decrypted are left out rather than exported as a misleading placeholder.
         var text = DotEnvWriter.Write(_variables.Where(v => v.CanDecrypt).Select(v => new KeyValuePair<string, string>(v.Key, v.Value!)));
+        await audit.RecordAsync(AuditActions.VariableRevealed, _actor, $"project {ProjectId}: all variables (.env download)", ct: _disposed.Token);
         var module = await ModuleAsync();
         await module.InvokeVoidAsync("downloadText", _disposed.Token, _fileName, text);
     }
 
     private async Task CopyAsync(ProjectVariable variable)
     {
+        await audit.RecordAsync(AuditActions.VariableRevealed, _actor, $"project {ProjectId}: {variable.Key} (copied)", ct: _disposed.Token);
         var module = await ModuleAsync();
         await module.InvokeVoidAsync("copyText", _disposed.Token, variable.Value ?? "");
         Show($"{variable.Key} copied to the clipboard.", Severity.Info);

@@ -30,6 +30,7 @@ public sealed partial class ProjectPage(
     NavigationManager navigation,
     MiniPaas.Web.GitHub.CurrentUser currentUser,
     IOptions<RuntimeOptions> runtimeOptions,
+    MiniPaas.Core.Owner.AuditLog audit,
     TimeProvider time) : IAsyncDisposable
 {
     private const int BuildLogTab = 1;
@@ -316,6 +317,7 @@ public sealed partial class ProjectPage(
         }, reload: false);
         if (deleted)
         {
+            await audit.RecordAsync(MiniPaas.Core.Owner.AuditActions.ProjectDeleted, await currentUser.GetActorAsync(), project.Name, ct: _disposed.Token);
             snackbar.Add($"Deleted {project.Name}.", Severity.Success);
             navigation.NavigateTo("/projects");
         }
