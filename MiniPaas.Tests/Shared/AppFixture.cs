@@ -53,7 +53,7 @@ public class AppFixture : IAsyncLifetime
                 var owner = Services.GetRequiredService<OwnerAccounts>();
                 _ownerCookie = (await owner.GetStateAsync(cts.Token)).HasPassword
                     ? await OwnerSignIn.SignInAsync(BaseAddress, ct: cts.Token)
-                    : await OwnerSignIn.SetUpAsync(await ReadSetupLinkFromLogAsync(cts.Token), ct: cts.Token);
+                    : await OwnerSignIn.SetUpAsync(await Services.GetRequiredService<MiniPaas.Web.Auth.SetupLinkNotice>().WhenAnnouncedAsync(cts.Token), ct: cts.Token);
             }
 
             return _ownerCookie;

@@ -23,6 +23,7 @@ public static class OwnerAuthHostingExtensions
         var services = builder.Services;
         services.AddSingleton<PasswordSignInMode>();
         services.AddSingleton<DashboardSessions>();
+        services.AddSingleton<SetupLinkNotice>();
         services.AddHostedService<SetupLinkAnnouncer>();
         services.AddSignInRateLimit();
 

@@ -16,6 +16,16 @@ public static class SetupLink
     }
 }
 
+/// <summary>The link printed at this start, for whoever needs it in-process (the test helper waits on it).</summary>
+public sealed class SetupLinkNotice
+{
+    private readonly TaskCompletionSource<Uri> _announced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<Uri> WhenAnnouncedAsync(CancellationToken ct = default) => _announced.Task.WaitAsync(ct);
+
+    internal void Announce(Uri link) => _announced.TrySetResult(link);
+}
+
 /// <summary>
 /// At start-up, while password sign-in is on and the owner has no password, issues a new set-up token (the previous one
 /// stops working) and prints the link to the console and the log, like Jupyter's start-up token. The token is the only
@@ -29,6 +39,7 @@ public sealed partial class SetupLinkAnnouncer(
     PasswordSignInMode mode,
     IServiceProvider services,
     IOptions<OwnerOptions> options,
+    SetupLinkNotice notice,
     ILogger<SetupLinkAnnouncer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -62,6 +73,7 @@ public sealed partial class SetupLinkAnnouncer(
             // After "Now listening on": the link is the last thing on the console when start-up settles.
             await WhenStartedAsync(stoppingToken).ConfigureAwait(false);
             LogSetupLink(logger, link, options.Value.SetupTokenLifetime.TotalMinutes);
+            notice.Announce(link);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
