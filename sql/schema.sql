@@ -790,6 +790,49 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261203182034_ApiTokenScopes') THEN
+    ALTER TABLE api_tokens ADD expires_at timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261203182034_ApiTokenScopes') THEN
+    ALTER TABLE api_tokens ADD scope character varying(16) NOT NULL DEFAULT 'admin';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261203182034_ApiTokenScopes') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261203182034_ApiTokenScopes', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261203182242_VariableSecretFlag') THEN
+    ALTER TABLE env_vars ADD is_secret boolean NOT NULL DEFAULT TRUE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261203182242_VariableSecretFlag') THEN
+    INSERT INTO __ef_migrations_history (migration_id, product_version)
+    VALUES ('20261203182242_VariableSecretFlag', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
     IF NOT EXISTS(SELECT 1 FROM __ef_migrations_history WHERE "migration_id" = '20261203183353_OwnerAccountAndAuditLog') THEN
     CREATE TABLE audit_log (
         id bigint GENERATED ALWAYS AS IDENTITY,
