@@ -52,6 +52,20 @@ public sealed class OwnerAccounts(IDbContextFactory<MiniPaasDbContext> contexts,
             return cached.State;
         }
 
+        try
+        {
+            return await ReadStateAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (DatabaseFaults.IsUnavailable(ex) && _cached is { } lastKnown)
+        {
+            // A reset or a new password is itself a database write, so while PostgreSQL is unreachable the last state read
+            // is still the truth: signed-in sessions keep the dashboard (with its outage banner) instead of failing.
+            return lastKnown.State;
+        }
+    }
+
+    private async Task<OwnerState> ReadStateAsync(CancellationToken ct)
+    {
         // A write that lands while this read is in flight must not be overwritten in the cache by the older row.
         var generation = Volatile.Read(ref _generation);
         var db = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
@@ -228,7 +242,8 @@ public sealed class OwnerAccounts(IDbContextFactory<MiniPaasDbContext> contexts,
                 _cached = null;
                 await db.SaveChangesAsync(ct).ConfigureAwait(false);
                 Interlocked.Increment(ref _generation);
-                _cached = null;
+                // The row just written is the current state: the next check needs no read (and has one to fall back on).
+                _cached = (new OwnerState(row.PasswordHash is not null, row.SessionVersion), time.GetUtcNow());
             }
         }
         finally

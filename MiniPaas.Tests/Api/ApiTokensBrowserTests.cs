@@ -88,7 +88,7 @@ public sealed class ApiTokensBrowserTests(ApiAppFixture app, BrowserFixture brow
             Assert.Equal(200, (int)used.StatusCode);
         }
 
-        var page = await browser.NewPageAsync(app.BaseAddress);
+        var page = await browser.NewOwnerPageAsync(app);
         await page.GotoAsync("settings");
         await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
 
@@ -107,7 +107,7 @@ public sealed class ApiTokensBrowserTests(ApiAppFixture app, BrowserFixture brow
     public async Task CreateToken_ChoosingDeployScopeAndNoExpiry_TokenHasThem()
     {
         var name = "deployer " + Guid.NewGuid().ToString("N")[..6];
-        var page = await browser.NewPageAsync(app.BaseAddress);
+        var page = await browser.NewOwnerPageAsync(app);
         await page.GotoAsync("settings");
         await page.Locator("[data-testid=interactive]").WaitForAsync(Attached);
 

@@ -140,6 +140,30 @@ public sealed class DashboardGuardTests(ApiAppFixture app, DockerEngineFixture e
     }
 
     [Fact]
+    public async Task HostNetworkContainer_CallsDashboardPagesWithoutCookie_SentToSignInWithoutData()
+    {
+        var name = "paged-" + Guid.NewGuid().ToString("N")[..8];
+        using var repo = await SampleRepo.CreateAsync(MiniPaas.Tests.Deploying.DeployEngineTests.BusyboxSite("not for strangers"));
+        using (var admin = app.CreateApiClient())
+        {
+            using var created = await admin.PostJsonAsync("/api/projects", new { name, subdomain = name, repoUrl = repo.Path, branch = "main" });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        foreach (var path in new[] { "/", "/settings" })
+        {
+            var (_, stdout, stderr) = await RunInHostNetworkAsync(
+                "wget", "-S", "--header", "Accept: text/html", "-O", "-", $"http://127.0.0.1:{DashboardPort}{path}");
+
+            // Loopback is no credential: a page load is sent to sign-in (or set-up), never served the dashboard.
+            Assert.True(stderr.Contains(" 302 ", StringComparison.Ordinal), $"{path}: {stderr}");
+            Assert.Contains("Location: /login", stderr, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(name, stdout + stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("Audit log", stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task HostNetworkContainer_CallsDashboardWithForeignHost_421()
     {
         var (exitCode, stdout, stderr) = await RunInHostNetworkAsync(
